@@ -1,0 +1,32 @@
+# Two commands: `make run` (demo database on http://localhost:8069) and `make test`.
+# Odoo 18 source is read from $(ODOO_SRC); see README.md to get it.
+export ODOO_SRC ?= /opt/odoo
+
+.PHONY: run test test-compat lint venv clean help
+
+help:
+	@echo "make run          demo database with the three addons on http://localhost:8069 (admin/admin)"
+	@echo "make test         a new database, every test and browser tour of the three addons"
+	@echo "make test-compat  Odoo's own crm, sale_crm, sale_stock and account tests with our addons installed"
+	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"
+	@echo "make clean        drop the test databases and logs (keeps .venv and the demo database)"
+
+run:
+	@tools/run.sh
+
+test:
+	@tools/test.sh
+
+test-compat:
+	@tools/test_compat.sh
+
+venv:
+	@bash -c 'source tools/lib.sh && ensure_venv'
+
+lint: venv
+	@.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
+	@.venv/bin/pre-commit run --all-files
+
+clean:
+	@bash -c 'source tools/lib.sh && ensure_postgres && drop_db active_sales_test && drop_db active_sales_compat'
+	rm -rf var/

@@ -1,0 +1,14 @@
+{
+    "name": "Receivables",
+    "summary": "Receivables control for active sales: aging, settlement panel, debtor notices, "
+    "credit hold and payment schedules",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/active-sales/active-sales",
+    "author": "Active Sales",
+    "license": "LGPL-3",
+    "depends": ["sale_crm", "account"],
+    "data": [
+        "views/account_move_line_views.xml",
+    ],
+}

@@ -1,0 +1,1 @@
+from . import test_deal_documents, test_ui

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make test: a brand-new database with the three addons (and demo data), then every test
+# of the three addons, browser tours included, through pytest-odoo.
+source "$(dirname "$0")/lib.sh"
+
+provision
+require_chromium
+"$PY" -c 'import websocket' 2>/dev/null || die "websocket-client is missing from $VENV: Odoo would skip every tour. Run: rm -rf .venv && make test"
+
+DB="${TEST_DB:-active_sales_test}"
+LOGDIR="$REPO/var/log"
+mkdir -p "$LOGDIR"
+start=$(date +%s)
+
+drop_db "$DB"
+install_db "$DB" "$OUR_ADDONS" "$LOGDIR/test-install.log"
+
+step "Checking the ru and uk translations are complete"
+PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/tools/i18n.py" "$DB" check ||
+    die "Translations are incomplete: run  KEEP_DB=1 make test; .venv/bin/python tools/i18n.py $DB update  and translate the new entries."
+
+step "Running the addons' tests and tours (log: $LOGDIR/test.log)"
+set +e
+run_pytest "$DB" "$LOGDIR/test.log" --require-tours "$ADDONS"/*/tests
+rc=$?
+set -e
+[ -n "${KEEP_DB:-}" ] || drop_db "$DB"
+echo "make test took $(( $(date +%s) - start )) s"
+exit $rc
