@@ -1,9 +1,9 @@
 """pytest plugin loaded by `make test` and `make test-compat` (``-p odoo_guard``).
 
 Odoo skips a browser tour instead of failing it when websocket-client or Chromium is
-missing, and pytest counts a skip as success. Here a skipped ``HttpCase`` test, an empty
-run or a run without any browser tour fails the session, and the last line printed is
-a plain ``N passed, N failed`` summary that CI reads.
+missing, and pytest counts a skip as success. With ``--require-tours`` a skipped
+``HttpCase`` test, or a run where no ``HttpCase`` test ran, fails the session; an empty
+run always fails. A plain ``N passed, N failed`` line sums the run up.
 """
 
 import logging
@@ -21,7 +21,10 @@ class _DropTestImportNoise(logging.Filter):
 
 logging.getLogger("odoo.tests.common").addFilter(_DropTestImportNoise())
 
-_state = {"tests": 0, "passed": 0, "failed": 0, "skipped": [], "http": 0}
+# nodeid -> "passed" | "failed" | "skipped"; subtests report under their test's nodeid.
+_outcomes = {}
+_http_nodeids = set()
+_RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 
 def pytest_addoption(parser):
@@ -36,50 +39,55 @@ def _is_http_case(item):
     # Imported late: importing odoo.tests before pytest-odoo enters test mode logs an error.
     from odoo.tests.common import HttpCase  # noqa: PLC0415
 
-    return isinstance(getattr(item, "instance", None), HttpCase) or (
-        isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, HttpCase)
+    cls = getattr(item, "cls", None)
+    return isinstance(cls, type) and issubclass(cls, HttpCase)
+
+
+def pytest_collection_modifyitems(items):
+    _http_nodeids.update(item.nodeid for item in items if _is_http_case(item))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or not report.passed:
+        outcome = report.outcome
+        previous = _outcomes.get(report.nodeid, "passed")
+        _outcomes[report.nodeid] = max(previous, outcome, key=_RANK.get)
+
+
+def _count(outcome, nodeids=None):
+    return sum(
+        1
+        for nodeid, seen in _outcomes.items()
+        if seen == outcome and (nodeids is None or nodeid in nodeids)
     )
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        _state["tests"] += 1
-        if report.passed:
-            _state["passed"] += 1
-            _state["http"] += _is_http_case(item)
-        elif report.skipped:
-            if _is_http_case(item):
-                _state["skipped"].append(item.nodeid)
-        else:
-            _state["failed"] += 1
-    elif report.when == "teardown" and report.failed:
-        _state["failed"] += 1
+def _problems(config):
+    problems = []
+    if not _outcomes:
+        problems.append("no test ran")
+    if config.getoption("--require-tours"):
+        skipped = sorted(n for n in _http_nodeids if _outcomes.get(n) == "skipped")
+        if skipped:
+            problems.append(
+                "browser tests were skipped (Chromium or websocket-client missing?): "
+                + ", ".join(skipped)
+            )
+        if not _count("passed", _http_nodeids):
+            problems.append("no browser test passed")
+    return problems
 
 
 def pytest_sessionfinish(session, exitstatus):
-    problems = []
-    if _state["tests"] == 0:
-        problems.append("no test ran")
-    if session.config.getoption("--require-tours"):
-        if _state["skipped"]:
-            problems.append(
-                "browser tests were skipped (Chromium or websocket-client missing?): "
-                + ", ".join(_state["skipped"])
-            )
-        if _state["http"] == 0:
-            problems.append("no browser tour ran")
-    session.config._odoo_guard_problems = problems
-    if problems and session.exitstatus == 0:
+    if _problems(session.config) and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    for problem in getattr(config, "_odoo_guard_problems", []):
+    problems = _problems(config)
+    for problem in problems:
         terminalreporter.write_line(f"FAILED: {problem}", red=True)
-    failed = _state["failed"] + len(getattr(config, "_odoo_guard_problems", []))
     terminalreporter.write_line(
-        f"{_state['passed']} passed, {failed} failed ({_state['http']} browser tests ran)"
+        f"{_count('passed')} passed, {_count('failed') + len(problems)} failed, "
+        f"{_count('skipped')} skipped ({_count('passed', _http_nodeids)} browser tests passed)"
     )
