@@ -144,6 +144,7 @@ odoo_bin() {
 install_db() {
     local db="$1" modules="$2" log="$3"
     step "Installing $modules into a new database $db (2-3 minutes)"
+    : >"$log"
     if ! odoo_bin -d "$db" -i "$modules" --stop-after-init --http-port="$(free_port)" \
             --log-level=warn --logfile="$log"; then
         tail -40 "$log" >&2

@@ -10,10 +10,27 @@
     "depends": ["crm", "sale_crm", "sale_stock", "account"],
     "data": [
         "security/sales_funnel_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/crm_scenario_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_scenario_views.xml",
+        "views/crm_stage_log_views.xml",
+        "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
         "views/stock_move_views.xml",
+        "wizard/crm_lead_stage_move_views.xml",
+        "wizard/crm_lead_loss_return_views.xml",
+        "wizard/crm_lead_lost_views.xml",
+    ],
+    "demo": [
+        "demo/crm_team_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_funnel/static/src/**/*",
+        ],
         "web.assets_tests": [
             "sales_funnel/static/tests/tours/**/*",
         ],

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase
 
@@ -47,13 +48,18 @@ class SalesFunnelCommon(TransactionCase):
             email="walter@example.com",
             groups="base.group_user,stock.group_stock_user",
         )
+        cls.typical = cls.env.ref("sales_funnel.scenario_typical_sale")
+        cls.free_form = cls.env.ref("sales_funnel.scenario_free_sale")
         cls.team = cls.env["crm.team"].create(
             {
                 "name": "Active team",
                 "user_id": cls.head.id,
                 "member_ids": [Command.set((cls.salesperson | cls.salesperson_other).ids)],
+                "scenario_id": cls.typical.id,
             }
         )
+        cls.head.email = "helen@example.com"
+        cls.lost_reason = cls.env["crm.lost.reason"].create({"name": "Too expensive"})
         cls.client = cls.env["res.partner"].create(
             {"name": "Client Ltd", "email": "client@example.com", "user_id": cls.salesperson.id}
         )
@@ -81,6 +87,92 @@ class SalesFunnelCommon(TransactionCase):
                 "team_id": cls.team.id,
             }
         )
+
+    # ------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------
+
+    def stage(self, name):
+        """The stage of the typical sale (or Odoo's won stage) by its xml id suffix."""
+        if name == "won":
+            return self.env.ref("crm.stage_lead4")
+        return self.env.ref(f"sales_funnel.stage_{name}")
+
+    def step(self, scenario, name):
+        return scenario._step_for_stage(self.stage(name))
+
+    def _deal(self, name="Deal", user=None, **values):
+        user = user or self.salesperson
+        return (
+            self.env["crm.lead"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": self.client.id,
+                    "user_id": user.id,
+                    "team_id": self.team.id,
+                    **values,
+                }
+            )
+        )
+
+    def _move(self, deal, stage_name, result="Done", user=None, **values):
+        """Move through the move dialog, as the deal's owner unless told otherwise."""
+        wizard = (
+            self.env["crm.lead.stage.move"]
+            .with_user(user or deal.user_id)
+            .create(
+                {
+                    "lead_id": deal.id,
+                    "step_id": self.step(deal.scenario_id, stage_name).id,
+                    "result": result,
+                    **values,
+                }
+            )
+        )
+        return wizard.action_move()
+
+    def _put_on(self, deal, stage_name):
+        """Place a deal on a step as the engine would (test set-up, no rules)."""
+        deal.sudo().write({"stage_id": self.stage(stage_name).id})
+
+    def _commit_documents(self):
+        """What the end of the request does: flush and run the engine's pre-commit pass."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+
+    def _activities(self, deal, xmlid):
+        activity_type = self.env.ref(xmlid)
+        return deal.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def _invoice(self, orders):
+        invoice = orders.sudo()._create_invoices()
+        invoice.with_user(self.accountant).action_post()
+        return invoice
+
+    def _pay(self, invoices, amount=None, user=None):
+        """Odoo's own payment wizard, as the accountant (no CRM rights)."""
+        values = {"amount": amount} if amount is not None else {}
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(user or self.accountant)
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({**values, "payment_date": fields.Date.today()})
+        )
+        return wizard._create_payments()
+
+    def _deliver(self, order, user=None):
+        """The warehouse validates the order's delivery in full."""
+        pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        for picking in pickings.with_user(user or self.warehouse_user):
+            picking.action_assign()
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.move_ids.picked = True
+            picking.button_validate()
 
     def _quotation_for(self, deal, qty=1.0, user=None):
         """A quotation made from the deal the way the deal's "New quotation" button does."""

@@ -1,0 +1,99 @@
+from odoo import api, fields, models
+
+
+class CrmScenario(models.Model):
+    """A sales scenario (deal type): the ordered steps a deal goes through."""
+
+    _name = "crm.scenario"
+    _description = "Sales scenario"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True,
+        string="Allowed for use",
+        help="Archived scenarios stay on their deals but cannot be chosen for new ones.",
+    )
+    company_id = fields.Many2one("res.company", index=True)
+    description = fields.Text(translate=True)
+
+    # rules
+    transition_mode = fields.Selection(
+        [("auto", "Automatic"), ("manual", "Manual")],
+        required=True,
+        default="auto",
+        help="Automatic: steps are fixed; a deal moves to the next step only, and documents "
+        "(orders, payments, deliveries) move it through their steps.\n"
+        "Manual: the salesperson may choose any step.",
+    )
+    require_primary_demand = fields.Boolean(
+        help="A deal of this scenario cannot leave its first step without its primary demand."
+    )
+    plan_activities = fields.Boolean(
+        compute="_compute_mode_defaults",
+        store=True,
+        readonly=False,
+        help="Plan each step's entry activities when a deal enters it.",
+    )
+    loss_approval = fields.Boolean(
+        compute="_compute_mode_defaults",
+        store=True,
+        readonly=False,
+        help="A lost deal waits for the approval of its team leader, who may return it.",
+    )
+
+    # structure
+    step_ids = fields.One2many("crm.scenario.step", "scenario_id", string="Steps", copy=True)
+    stage_ids = fields.Many2many("crm.stage", compute="_compute_stage_ids", string="Stages")
+    team_ids = fields.One2many(
+        "crm.team", "scenario_id", string="Teams", help="Teams whose new deals use this scenario."
+    )
+    lead_count = fields.Integer(compute="_compute_lead_count", string="Deals")
+
+    @api.depends("transition_mode")
+    def _compute_mode_defaults(self):
+        # Seed 000: in a manual scenario the user plans by hand and no approval is asked.
+        for scenario in self:
+            automatic = scenario.transition_mode == "auto"
+            scenario.plan_activities = automatic
+            scenario.loss_approval = automatic
+
+    @api.depends("step_ids.stage_id")
+    def _compute_stage_ids(self):
+        for scenario in self:
+            scenario.stage_ids = scenario.step_ids.stage_id
+
+    def _compute_lead_count(self):
+        counts = dict(
+            self.env["crm.lead"]._read_group(
+                [("scenario_id", "in", self.ids), ("type", "=", "opportunity")],
+                ["scenario_id"],
+                ["__count"],
+            )
+        )
+        for scenario in self:
+            scenario.lead_count = counts.get(scenario, 0)
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _step_for_stage(self, stage):
+        self.ensure_one()
+        return self.step_ids.filtered(lambda step: step.stage_id == stage)[:1]
+
+    def _first_step(self):
+        self.ensure_one()
+        return self.step_ids.filtered(lambda step: not step.is_won)[:1]
+
+    def _won_step(self):
+        self.ensure_one()
+        return self.step_ids.filtered("is_won")[:1]
+
+    def action_view_deals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
+        action["domain"] = [("scenario_id", "=", self.id)]
+        action["context"] = {"default_scenario_id": self.id, "default_type": "opportunity"}
+        return action

@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class CrmScenarioStepActivity(models.Model):
+    """An activity planned on a deal when it enters a step ("check payment in 3 days")."""
+
+    _name = "crm.scenario.step.activity"
+    _description = "Sales scenario step entry activity"
+    _order = "step_id, sequence, id"
+
+    step_id = fields.Many2one("crm.scenario.step", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        required=True,
+        string="Activity",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'crm.lead')]",
+    )
+    summary = fields.Char(translate=True)
+    days = fields.Integer("Due in (days)", help="Days after the deal enters the step.")
+    responsible = fields.Selection(
+        [("owner", "Deal owner"), ("team_leader", "Team leader"), ("user", "Named user")],
+        required=True,
+        default="owner",
+    )
+    user_id = fields.Many2one("res.users", string="User", domain="[('share', '=', False)]")
+
+    def _responsible_for(self, lead):
+        """The user who gets this activity on the given deal (owner when nobody else fits)."""
+        self.ensure_one()
+        if self.responsible == "team_leader" and lead.team_id.user_id:
+            return lead.team_id.user_id
+        if self.responsible == "user" and self.user_id:
+            return self.user_id
+        return lead.user_id or self.env.user

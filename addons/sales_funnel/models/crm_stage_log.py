@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+
+OUTCOMES = [("moved", "Moved on"), ("won", "Won"), ("lost", "Lost")]
+
+
+class CrmStageLog(models.Model):
+    """One row per visit of a deal to a stage: the basis of every funnel number.
+
+    Only the stage engine writes here (as superuser, from crm.lead): no group has write,
+    create or unlink access, so users read and nothing else."""
+
+    _name = "crm.stage.log"
+    _description = "Deal stage visit"
+    _order = "date_in desc, id desc"
+    _rec_name = "stage_id"
+
+    lead_id = fields.Many2one(
+        "crm.lead", required=True, ondelete="cascade", index=True, string="Deal"
+    )
+    scenario_id = fields.Many2one(
+        "crm.scenario", index=True, ondelete="set null", string="Scenario"
+    )
+    stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="restrict")
+    user_id = fields.Many2one("res.users", index=True, string="Salesperson")
+    team_id = fields.Many2one("crm.team", index=True, string="Sales team")
+    company_id = fields.Many2one("res.company", index=True)
+    date_in = fields.Datetime(required=True, index=True)
+    date_out = fields.Datetime(index=True)
+    expected_revenue = fields.Monetary(
+        currency_field="company_currency_id", help="Expected revenue when the deal entered."
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    outcome = fields.Selection(OUTCOMES, index=True, help="Empty while the deal is still here.")
+    days = fields.Float("Days on step", compute="_compute_days")
+
+    def init(self):
+        # One open visit per deal, even under concurrent moves.
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_open_visit
+               ON crm_stage_log (lead_id) WHERE date_out IS NULL"""
+        )
+
+    @api.depends("date_in", "date_out")
+    def _compute_days(self):
+        now = fields.Datetime.now()
+        for visit in self:
+            end = visit.date_out or now
+            visit.days = (end - visit.date_in).total_seconds() / 86400 if visit.date_in else 0.0
+
+    # ------------------------------------------------------------
+    # BUSINESS (called by crm.lead)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _open_visits(self, leads):
+        now = fields.Datetime.now()
+        return self.sudo().create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "scenario_id": lead.scenario_id.id,
+                    "stage_id": lead.stage_id.id,
+                    "user_id": lead.user_id.id,
+                    "team_id": lead.team_id.id,
+                    "company_id": (lead.company_id or self.env.company).id,
+                    "date_in": now,
+                    "expected_revenue": lead.expected_revenue,
+                }
+                for lead in leads
+                if lead.stage_id
+            ]
+        )
+
+    @api.model
+    def _close_visits(self, leads, outcome):
+        if not leads:
+            return
+        visits = self.sudo().search([("lead_id", "in", leads.ids), ("date_out", "=", False)])
+        visits.write({"date_out": fields.Datetime.now(), "outcome": outcome})
+        # The next visit is inserted at once: the one-open-visit index must see this one closed.
+        visits.flush_recordset(["date_out", "outcome"])
