@@ -3,9 +3,9 @@ from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
 
-# Queries of one engine pass, whatever the number of deals (measured, then frozen).
-ENGINE_QUERIES_CONFIRM = 40
-ENGINE_QUERIES_PAY = 40
+# Queries of one engine pass for 10 or 100 deals alike (measured: 18/14 and 22/22).
+ENGINE_QUERIES_CONFIRM = 18
+ENGINE_QUERIES_PAY = 22
 
 
 @tagged("post_install", "-at_install", "sales_funnel_performance")
