@@ -26,6 +26,7 @@
     ],
     "demo": [
         "demo/crm_team_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

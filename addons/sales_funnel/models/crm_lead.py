@@ -198,8 +198,11 @@ class CrmLead(models.Model):
         if not scenario and context.get("default_team_id"):
             scenario = self.env["crm.team"].browse(context["default_team_id"]).scenario_id
         if not scenario:
-            # Scenario stages stay out of other pipelines unless a deal sits in them.
-            scenario_stages = self.env["crm.scenario.step"].sudo().search([]).stage_id
+            # Scenario stages stay out of other pipelines unless a deal sits in them; won
+            # stages are everybody's.
+            scenario_stages = (
+                self.env["crm.scenario.step"].sudo().search([("is_won", "=", False)]).stage_id
+            )
             return (
                 super()
                 ._read_group_stage_ids(stages, domain)
@@ -754,3 +757,84 @@ class CrmLead(models.Model):
         for team in hanging.team_id.filtered(lambda team: team.user_id.email):
             template.send_mail(team.id)
         return hanging
+
+    # ------------------------------------------------------------
+    # DEMO
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sf_demo_pipeline(self, team_xmlid, product_xmlids, deals):
+        """Demo data: play deals through the team's scenario with real documents, then spread
+        each deal's stage history over the past ``days`` so the funnel tells a story."""
+        team = self.env.ref(team_xmlid)
+        steps = team.scenario_id.step_ids
+        goods, service = (self.env.ref(xmlid) for xmlid in product_xmlids)
+        now = fields.Datetime.now()
+        for spec in deals:
+            reached = spec["step"]
+            lead = self.create(
+                {
+                    "name": spec["name"],
+                    "type": "opportunity",
+                    "partner_id": self.env.ref(spec["partner"]).id,
+                    "user_id": self.env.ref(spec["user"]).id,
+                    "team_id": team.id,
+                    "primary_demand": spec["demand"],
+                    "expected_revenue": spec.get("revenue", 0.0),
+                }
+            )
+            order = self.env["sale.order"]
+            for position, step in enumerate(steps[1:reached], start=2):
+                lead.activity_ids.action_feedback(feedback=_("Done"))
+                if step.trigger == "quotation_sent":
+                    product = service if reached == len(steps) else goods
+                    order = self.env["sale.order"].create(
+                        {
+                            "partner_id": lead.partner_id.id,
+                            "opportunity_id": lead.id,
+                            "team_id": team.id,
+                            "user_id": lead.user_id.id,
+                            "order_line": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "product_id": product.id,
+                                        "product_uom_qty": spec.get("qty", 5),
+                                    },
+                                )
+                            ],
+                        }
+                    )
+                    order.action_quotation_sent()
+                elif step.trigger == "order_confirmed":
+                    order.action_confirm()
+                elif step.trigger == "invoice_paid":
+                    invoice = order._create_invoices()
+                    invoice.action_post()
+                    self.env["account.payment.register"].with_context(
+                        active_model="account.move", active_ids=invoice.ids
+                    ).create({})._create_payments()
+                if step.trigger:
+                    self._sf_run_scheduled_sync()
+                elif position <= reached and step != lead.scenario_step_id:
+                    lead.write(lead._sf_stage_values(step))
+            if spec.get("lost"):
+                lead.activity_ids.action_feedback(feedback=_("The client said no"))
+                lead.action_set_lost(lost_reason_id=self.env.ref(spec["lost"]).id)
+                if spec.get("approved"):
+                    lead.action_approve_loss()
+            if spec.get("health") == "overdue":
+                lead.activity_ids.date_deadline = fields.Date.today() - timedelta(days=3)
+            elif spec.get("health") == "nothing":
+                lead.activity_ids.unlink()
+            visits = lead.with_context(active_test=False).stage_log_ids.sorted("id")
+            for index, visit in enumerate(visits):
+                remaining = len(visits) - index
+                visit.write(
+                    {
+                        "date_in": now - timedelta(days=spec["days"] * remaining / len(visits)),
+                        "date_out": visit.date_out
+                        and now - timedelta(days=spec["days"] * (remaining - 1) / len(visits)),
+                    }
+                )
