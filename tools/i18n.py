@@ -8,6 +8,7 @@ Run with PYTHONPATH=$ODOO_SRC and the project's .venv python.
 """
 
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def main(db, mode):
     if mode == "update":
         for addon, template in templates.items():
             merge(addon, template)
+        # Keep the files in the layout the OCA translation check (pre-commit) wants.
+        fixer = Path(sys.executable).parent / "oca-checks-po"
+        if fixer.exists():
+            files = [str(path) for path in ADDONS_DIR.glob("*/i18n/*.po")]
+            subprocess.run(
+                [str(fixer), "--fix", "--no-exit", *files], capture_output=True, check=False
+            )
     problems = [p for addon, template in templates.items() for p in missing(addon, template)]
     print("\n".join(problems) or "ru and uk translations are complete")
     return 1 if problems else 0

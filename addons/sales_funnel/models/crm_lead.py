@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
@@ -63,7 +63,6 @@ class CrmLead(models.Model):
         index=True,
         tracking=True,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
-        string="Scenario",
     )
     scenario_mode = fields.Selection(
         related="scenario_id.transition_mode", string="Transition mode"
@@ -74,6 +73,11 @@ class CrmLead(models.Model):
         store=True,
         index=True,
         string="Step",
+    )
+    allowed_stage_ids = fields.Many2many(
+        "crm.stage",
+        compute="_compute_allowed_stage_ids",
+        help="Stages the status bar shows: the scenario's steps, or the team's stages.",
     )
     primary_demand = fields.Text(help="What the client needs, in their words.")
 
@@ -117,7 +121,7 @@ class CrmLead(models.Model):
         # A new deal of a scenario starts on the scenario's first step.
         for lead in self.filtered(lambda lead: not lead.stage_id and lead.scenario_id):
             lead.stage_id = lead.scenario_id._first_step().stage_id
-        super()._compute_stage_id()
+        return super()._compute_stage_id()
 
     @api.depends("scenario_id.step_ids.stage_id", "stage_id")
     def _compute_scenario_step_id(self):
@@ -125,6 +129,23 @@ class CrmLead(models.Model):
             lead.scenario_step_id = (
                 lead.scenario_id._step_for_stage(lead.stage_id) if lead.scenario_id else False
             )
+
+    @api.depends("scenario_id", "team_id")
+    def _compute_allowed_stage_ids(self):
+        scenario_only = self.env["crm.scenario"]._scenario_only_stages()
+        stages_by_team = {}
+        for lead in self:
+            if lead.scenario_id:
+                lead.allowed_stage_ids = lead.scenario_id.stage_ids
+                continue
+            if lead.team_id not in stages_by_team:
+                stages_by_team[lead.team_id] = (
+                    self.env["crm.stage"].search(
+                        ["|", ("team_id", "=", False), ("team_id", "=", lead.team_id.id)]
+                    )
+                    - scenario_only
+                )
+            lead.allowed_stage_ids = stages_by_team[lead.team_id]
 
     @api.depends("activity_state", "active", "stage_id.is_won", "type")
     def _compute_health(self):
@@ -140,7 +161,7 @@ class CrmLead(models.Model):
 
     def _search_health(self, operator, value):
         if operator not in ("=", "in"):
-            raise UserError(_("Deal health can only be searched for given colours."))
+            raise UserError(self.env._("Deal health can only be searched for given colours."))
         colours = {value} if operator == "=" else set(value)
         activity_states = {
             "red": ["overdue", False],
@@ -198,11 +219,8 @@ class CrmLead(models.Model):
         if not scenario and context.get("default_team_id"):
             scenario = self.env["crm.team"].browse(context["default_team_id"]).scenario_id
         if not scenario:
-            # Scenario stages stay out of other pipelines unless a deal sits in them; won
-            # stages are everybody's.
-            scenario_stages = (
-                self.env["crm.scenario.step"].sudo().search([("is_won", "=", False)]).stage_id
-            )
+            # Scenario stages stay out of other pipelines unless a deal sits in them.
+            scenario_stages = self.env["crm.scenario"]._scenario_only_stages()
             return (
                 super()
                 ._read_group_stage_ids(stages, domain)
@@ -220,7 +238,9 @@ class CrmLead(models.Model):
         """The move dialog (buttons and kanban drag alike)."""
         self.ensure_one()
         if not self.scenario_id:
-            raise UserError(_("Deal %(deal)s has no scenario: choose one first.", deal=self.name))
+            raise UserError(
+                self.env._("Deal %(deal)s has no scenario: choose one first.", deal=self.name)
+            )
         target = (
             self.scenario_id._step_for_stage(self.env["crm.stage"].browse(stage_id))
             if stage_id
@@ -230,7 +250,7 @@ class CrmLead(models.Model):
             target = self._sf_next_step()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Move the deal"),
+            "name": self.env._("Move the deal"),
             "res_model": "crm.lead.stage.move",
             "view_mode": "form",
             "target": "new",
@@ -252,23 +272,25 @@ class CrmLead(models.Model):
         if not additional_values.get("lost_reason_id") and self.filtered(
             lambda lead: lead.scenario_id and lead.type == "opportunity"
         ):
-            raise UserError(_("Give the reason why the deal is lost."))
+            raise UserError(self.env._("Give the reason why the deal is lost."))
         result = super().action_set_lost(**additional_values)
         self._sf_request_loss_approval()
         return result
 
     def action_unarchive(self):
         pending = self.filtered("loss_approval_state")
-        pending.sudo()._sf_finish_approval_activity(_("Deal restored"))
+        pending.sudo()._sf_finish_approval_activity(self.env._("Deal restored"))
         pending.sudo().write({"loss_approval_state": False})
         return super().action_unarchive()
 
     def action_approve_loss(self):
         self._sf_check_head()
         for lead in self.filtered(lambda lead: lead.loss_approval_state == "pending"):
-            lead.sudo()._sf_finish_approval_activity(_("Loss approved"))
+            lead.sudo()._sf_finish_approval_activity(self.env._("Loss approved"))
             lead.sudo().loss_approval_state = "approved"
-            lead.message_post(body=_("Loss approved by %(user)s.", user=self.env.user.name))
+            lead.message_post(
+                body=self.env._("Loss approved by %(user)s.", user=self.env.user.name)
+            )
         return True
 
     def action_return_deal(self):
@@ -276,7 +298,7 @@ class CrmLead(models.Model):
         self._sf_check_head()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Return the deal"),
+            "name": self.env._("Return the deal"),
             "res_model": "crm.lead.loss.return",
             "view_mode": "form",
             "target": "new",
@@ -314,7 +336,7 @@ class CrmLead(models.Model):
         )
         if moved:
             raise UserError(
-                _(
+                self.env._(
                     "Deal %(deal)s follows the scenario %(scenario)s: move it with the Move button "
                     "or by dragging its card, so that the result of the current activity is recorded "
                     "and the next one planned.",
@@ -328,14 +350,16 @@ class CrmLead(models.Model):
         self.ensure_one()
         if step.scenario_id != self.scenario_id:
             raise UserError(
-                _(
+                self.env._(
                     "%(stage)s is not a step of the scenario %(scenario)s.",
                     stage=step.stage_id.name,
                     scenario=self.scenario_id.name,
                 )
             )
         if step == self.scenario_step_id:
-            raise UserError(_("The deal is already on the step %(step)s.", step=step.stage_id.name))
+            raise UserError(
+                self.env._("The deal is already on the step %(step)s.", step=step.stage_id.name)
+            )
         self._check_can_leave_step()
         if step.is_won:
             self._check_can_close_won()
@@ -344,19 +368,19 @@ class CrmLead(models.Model):
             return
         if step != self._sf_next_step():
             raise UserError(
-                _(
+                self.env._(
                     "In the scenario %(scenario)s deals go forward one step at a time: "
                     "from %(current)s the next step is %(next)s.",
                     scenario=self.scenario_id.name,
                     current=self.stage_id.name,
-                    next=self._sf_next_step().stage_id.name or _("none"),
+                    next=self._sf_next_step().stage_id.name or self.env._("none"),
                 )
             )
         if step.trigger and not self._sf_document_facts().get(self.id, DocumentFacts()).satisfies(
             step.trigger
         ):
             raise UserError(
-                _(
+                self.env._(
                     "The deal enters %(step)s by itself when this happens: %(trigger)s.",
                     step=step.stage_id.name,
                     trigger=dict(TRIGGERS)[step.trigger],
@@ -377,7 +401,7 @@ class CrmLead(models.Model):
             missing.append(self._fields["primary_demand"].get_description(self.env)["string"])
         if missing:
             raise UserError(
-                _(
+                self.env._(
                     "Fill in before leaving %(step)s: %(fields)s.",
                     step=self.stage_id.name,
                     fields=", ".join(missing),
@@ -389,26 +413,26 @@ class CrmLead(models.Model):
         self.ensure_one()
         problems = []
         if not self.partner_id:
-            problems.append(_("the deal has no customer"))
+            problems.append(self.env._("the deal has no customer"))
         facts = self._sf_document_facts().get(self.id, DocumentFacts())
         if not facts.confirmed:
             if self.scenario_id.transition_mode == "auto":
-                problems.append(_("the deal has no confirmed order"))
+                problems.append(self.env._("the deal has no confirmed order"))
         else:
             if not facts.paid:
                 currency = self.order_ids.filtered(lambda o: o.state == "sale")[:1].currency_id
                 problems.append(
-                    _(
+                    self.env._(
                         "the confirmed orders are paid %(paid)s of %(total)s",
                         paid=format_amount(self.env, facts.paid_amount, currency),
                         total=format_amount(self.env, facts.order_total, currency),
                     )
                 )
             if not facts.delivered:
-                problems.append(_("the confirmed orders are not fully delivered"))
+                problems.append(self.env._("the confirmed orders are not fully delivered"))
         if problems:
             raise UserError(
-                _(
+                self.env._(
                     "Deal %(deal)s cannot be won yet: %(problems)s.",
                     deal=self.name,
                     problems="; ".join(problems),
@@ -655,21 +679,22 @@ class CrmLead(models.Model):
                 steps[gate - 1] if gate else None,
             )
             if back:
-                return back, Markup("<p>%s</p>") % _(
+                return back, Markup("<p>%s</p>") % self.env._(
                     "Moved back to %(step)s: %(trigger)s no longer holds (payment reversed, "
                     "order cancelled or goods returned).",
                     step=back.stage_id.name,
-                    trigger=dict(TRIGGERS).get(steps[gate].trigger) or _("paid and delivered"),
+                    trigger=dict(TRIGGERS).get(steps[gate].trigger)
+                    or self.env._("paid and delivered"),
                 )
         forward = next((i for i in reversed(range(len(steps))) if reached(steps[i])), None)
         if forward is not None and forward > position:
             step = steps[forward]
-            return step, Markup("<p>%s</p>") % _(
+            return step, Markup("<p>%s</p>") % self.env._(
                 "Moved to %(step)s by its documents: %(trigger)s.",
                 step=step.stage_id.name,
                 trigger=dict(TRIGGERS).get(step.trigger)
                 if not step.is_won
-                else _("paid and delivered"),
+                else self.env._("paid and delivered"),
             )
         return False, None
 
@@ -679,7 +704,9 @@ class CrmLead(models.Model):
 
     def _sf_check_head(self):
         if not self.env.user.has_group("sales_funnel.group_active_sales_head"):
-            raise AccessError(_("Only the head of sales approves losses or returns lost deals."))
+            raise AccessError(
+                self.env._("Only the head of sales approves losses or returns lost deals.")
+            )
 
     def _sf_request_loss_approval(self):
         to_approve = self.filtered(
@@ -697,7 +724,7 @@ class CrmLead(models.Model):
                 "activity_type_id": self.env.ref(
                     "sales_funnel.mail_activity_type_loss_approval"
                 ).id,
-                "summary": _(
+                "summary": self.env._(
                     "Approve the loss: %(reason)s", reason=lead.lost_reason_id.name or "-"
                 ),
                 "date_deadline": fields.Date.context_today(self),
@@ -712,7 +739,7 @@ class CrmLead(models.Model):
         """Restore a lost deal on one of its steps; its lost visit no longer counts as a loss."""
         self.ensure_one()
         lost_visit = self.stage_log_ids.filtered(lambda visit: visit.outcome == "lost")[:1]
-        self._sf_finish_approval_activity(_("Deal returned"))
+        self._sf_finish_approval_activity(self.env._("Deal returned"))
         self.write({"loss_approval_state": False})
         self.action_unarchive()
         if step != self.scenario_step_id:
@@ -721,7 +748,7 @@ class CrmLead(models.Model):
         self.message_post(body=message, partner_ids=self.user_id.partner_id.ids)
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=_("Continue the returned deal"),
+            summary=self.env._("Continue the returned deal"),
             user_id=(self.user_id or self.env.user).id,
         )
 
@@ -785,7 +812,7 @@ class CrmLead(models.Model):
             )
             order = self.env["sale.order"]
             for position, step in enumerate(steps[1:reached], start=2):
-                lead.activity_ids.action_feedback(feedback=_("Done"))
+                lead.activity_ids.action_feedback(feedback=self.env._("Done"))
                 if step.trigger == "quotation_sent":
                     product = service if reached == len(steps) else goods
                     order = self.env["sale.order"].create(
@@ -820,7 +847,7 @@ class CrmLead(models.Model):
                 elif position <= reached and step != lead.scenario_step_id:
                     lead.write(lead._sf_stage_values(step))
             if spec.get("lost"):
-                lead.activity_ids.action_feedback(feedback=_("The client said no"))
+                lead.activity_ids.action_feedback(feedback=self.env._("The client said no"))
                 lead.action_set_lost(lost_reason_id=self.env.ref(spec["lost"]).id)
                 if spec.get("approved"):
                     lead.action_approve_loss()

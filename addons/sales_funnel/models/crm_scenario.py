@@ -79,6 +79,11 @@ class CrmScenario(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    @api.model
+    def _scenario_only_stages(self):
+        """Stages that only scenarios use; won stages are everybody's."""
+        return self.env["crm.scenario.step"].sudo().search([("is_won", "=", False)]).stage_id
+
     def _step_for_stage(self, stage):
         self.ensure_one()
         return self.step_ids.filtered(lambda step: step.stage_id == stage)[:1]

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # Document events, in the order a sale meets them; the engine compares positions.
@@ -18,11 +18,9 @@ class CrmScenarioStep(models.Model):
     _order = "scenario_id, sequence, id"
     _rec_name = "stage_id"
 
-    scenario_id = fields.Many2one(
-        "crm.scenario", required=True, ondelete="cascade", index=True, string="Scenario"
-    )
+    scenario_id = fields.Many2one("crm.scenario", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    stage_id = fields.Many2one("crm.stage", required=True, ondelete="restrict", string="Stage")
+    stage_id = fields.Many2one("crm.stage", required=True, ondelete="restrict")
     is_won = fields.Boolean(related="stage_id.is_won")
     probability = fields.Float(
         "Probability (%)", help="Template probability a deal gets when it enters this step."
@@ -62,7 +60,7 @@ class CrmScenarioStep(models.Model):
             twins = step.scenario_id.step_ids.filtered(lambda s, st=step: s.trigger == st.trigger)
             if len(twins) > 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Scenario %(scenario)s: only one step may be entered on “%(trigger)s”.",
                         scenario=step.scenario_id.name,
                         trigger=dict(self._fields["trigger"]._description_selection(self.env))[

@@ -23,7 +23,7 @@ class CrmScenarioStepActivity(models.Model):
         required=True,
         default="owner",
     )
-    user_id = fields.Many2one("res.users", string="User", domain="[('share', '=', False)]")
+    user_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
 
     def _responsible_for(self, lead):
         """The user who gets this activity on the given deal (owner when nobody else fits)."""

@@ -17,9 +17,7 @@ class CrmStageLog(models.Model):
     lead_id = fields.Many2one(
         "crm.lead", required=True, ondelete="cascade", index=True, string="Deal"
     )
-    scenario_id = fields.Many2one(
-        "crm.scenario", index=True, ondelete="set null", string="Scenario"
-    )
+    scenario_id = fields.Many2one("crm.scenario", index=True, ondelete="set null")
     stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="restrict")
     user_id = fields.Many2one("res.users", index=True, string="Salesperson")
     team_id = fields.Many2one("crm.team", index=True, string="Sales team")

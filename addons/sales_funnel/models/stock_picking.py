@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
@@ -29,7 +29,9 @@ class StockPicking(models.Model):
                 "res_model_id": model_id,
                 "res_id": picking.sale_id.opportunity_id.id,
                 "activity_type_id": activity_type.id,
-                "summary": _("Check delivery %(picking)s reached the client", picking=picking.name),
+                "summary": self.env._(
+                    "Check delivery %(picking)s reached the client", picking=picking.name
+                ),
                 "date_deadline": deadline,
                 "user_id": (
                     picking.sale_id.opportunity_id.user_id

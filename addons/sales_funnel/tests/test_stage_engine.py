@@ -74,10 +74,22 @@ class TestStageMoves(SalesFunnelCommon):
         self.env["ir.module.module"].search([("name", "=", "sales_funnel")])._update_translations(
             ["ru_RU"]
         )
-        self.salesperson.lang = "ru_RU"
         deal = self._deal(primary_demand="Drills")
+        # The web client sends the user's language in every call's context.
+        wizard = (
+            self.env["crm.lead.stage.move"]
+            .with_user(self.salesperson)
+            .with_context(lang="ru_RU")
+            .create(
+                {
+                    "lead_id": deal.id,
+                    "step_id": self.step(self.typical, "presentation").id,
+                    "result": "Готово",
+                }
+            )
+        )
         with self.assertRaisesRegex(UserError, "по одному шагу"):
-            self._move(deal, "presentation")
+            wizard.action_move()
 
     def test_manual_scenario_allows_any_step(self):
         deal = self._deal(scenario_id=self.free_form.id)

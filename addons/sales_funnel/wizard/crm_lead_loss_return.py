@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -42,15 +42,17 @@ class CrmLeadLossReturn(models.TransientModel):
         lead = self.lead_id.with_context(active_test=False)
         lead._sf_check_head()
         if lead.active or lead.loss_approval_state != "pending":
-            raise UserError(_("Only a lost deal waiting for approval can be returned."))
+            raise UserError(self.env._("Only a lost deal waiting for approval can be returned."))
         if self.step_id not in self.allowed_step_ids:
-            raise UserError(_("Return the deal to the step it was lost on or an earlier one."))
+            raise UserError(
+                self.env._("Return the deal to the step it was lost on or an earlier one.")
+            )
         lead.sudo()._sf_return_from_loss(self.step_id, self._message())
         return {"type": "ir.actions.act_window_close"}
 
     def _message(self):
         return Markup("<p>%s</p><p>%s</p>") % (
-            _(
+            self.env._(
                 "Returned to %(step)s by %(user)s.",
                 step=self.step_id.stage_id.name,
                 user=self.env.user.name,

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
 
@@ -12,10 +12,12 @@ class CrmLeadLost(models.TransientModel):
             lambda lead: lead.scenario_id and lead.type == "opportunity"
         )
         if scenario_leads and not self.lost_reason_id:
-            raise UserError(_("Give the reason why the deal is lost."))
+            raise UserError(self.env._("Give the reason why the deal is lost."))
         with_activity = scenario_leads.filtered("activity_ids")
         if with_activity and is_html_empty(self.lost_feedback):
-            raise UserError(_("Write the result of the last activity in the closing note."))
+            raise UserError(
+                self.env._("Write the result of the last activity in the closing note.")
+            )
         if with_activity:
             # Archiving deletes open activities: close them first so the result stays.
             with_activity.activity_ids.action_feedback(feedback=html2plaintext(self.lost_feedback))

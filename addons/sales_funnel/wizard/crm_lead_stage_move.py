@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -93,22 +93,22 @@ class CrmLeadStageMove(models.TransientModel):
     def _check_next_action(self):
         if not self.result and self.activity_id:
             raise UserError(
-                _(
+                self.env._(
                     "Write the result of the current activity “%(activity)s”.",
                     activity=self.activity_id.display_name,
                 )
             )
         if self.next_action == "none" and not self.step_allows_no_activity:
             raise UserError(
-                _(
+                self.env._(
                     "A deal on %(step)s always has a next activity: plan one or assign it to someone.",
                     step=self.step_id.stage_id.name,
                 )
             )
         if self.next_action != "none" and not (self.next_activity_type_id and self.next_date):
-            raise UserError(_("Choose the next activity and its due date."))
+            raise UserError(self.env._("Choose the next activity and its due date."))
         if self.next_action == "assign" and not self.next_user_id:
-            raise UserError(_("Choose who the task is assigned to."))
+            raise UserError(self.env._("Choose who the task is assigned to."))
 
     def _record_result(self):
         if self.activity_id:
