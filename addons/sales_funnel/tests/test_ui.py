@@ -5,10 +5,8 @@ from .common import SalesFunnelCommon
 
 @tagged("post_install", "-at_install")
 class TestSalesFunnelUi(HttpCase, SalesFunnelCommon):
-    def test_salesperson_opens_a_deal(self):
-        self.start_tour("/odoo", "sales_funnel_open_deal", login=self.salesperson.login)
-
     def test_salesperson_moves_a_deal_through_the_dialog(self):
+        """Log in, open the pipeline and a deal, move it with the move dialog."""
         self.deal.primary_demand = "Drills"
         self.start_tour("/odoo", "sales_funnel_move_deal", login=self.salesperson.login)
         self.assertEqual(self.deal.stage_id, self.stage("meeting_preparation"))
