@@ -9,6 +9,9 @@
     "license": "LGPL-3",
     "depends": ["sale_crm", "account"],
     "data": [
+        "security/receivables_security.xml",
+        "security/ir.model.access.csv",
         "views/account_move_line_views.xml",
+        "views/receivables_aging_report_views.xml",
     ],
 }

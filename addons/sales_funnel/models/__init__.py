@@ -1,13 +1,11 @@
-from . import (
-    account_move,
-    account_partial_reconcile,
-    crm_lead,
-    crm_scenario,
-    crm_scenario_step,
-    crm_scenario_step_activity,
-    crm_stage_log,
-    crm_team,
-    sale_order,
-    stock_move,
-    stock_picking,
-)
+from . import account_move
+from . import account_partial_reconcile
+from . import crm_lead
+from . import crm_scenario
+from . import crm_scenario_step
+from . import crm_scenario_step_activity
+from . import crm_stage_log
+from . import crm_team
+from . import sale_order
+from . import stock_move
+from . import stock_picking

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import fields
+from odoo import models
 
 
 class StockPicking(models.Model):

@@ -1,1 +1,2 @@
-from . import test_deal_documents, test_ui
+from . import test_deal_documents
+from . import test_ui

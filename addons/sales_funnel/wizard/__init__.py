@@ -1,1 +1,3 @@
-from . import crm_lead_loss_return, crm_lead_lost, crm_lead_stage_move
+from . import crm_lead_loss_return
+from . import crm_lead_lost
+from . import crm_lead_stage_move

@@ -1,0 +1,185 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import SQL
+
+BUCKETS = [
+    ("b0", "Not due"),
+    ("b1", "1st bucket"),
+    ("b2", "2nd bucket"),
+    ("b3", "3rd bucket"),
+    ("b4", "Oldest"),
+]
+
+
+class ReceivablesAgingReport(models.Model):
+    """Open customer receivables as of a date, one row per receivable journal item.
+
+    The date comes from the context (``aging_date``, default today): payments and partial
+    reconciliations after it do not count. Amounts are in company currency. Pivot and
+    graph views group it by partner, salesperson, team and bucket; ``get_aging`` sums it
+    up per partner in one query."""
+
+    _name = "receivables.aging.report"
+    _description = "Receivables aging"
+    _auto = False
+    _order = "days_overdue desc, id"
+    _rec_name = "move_id"
+
+    move_line_id = fields.Many2one("account.move.line", readonly=True, string="Journal item")
+    move_id = fields.Many2one("account.move", readonly=True, string="Document")
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True, string="Salesperson")
+    team_id = fields.Many2one("crm.team", readonly=True, string="Sales team")
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    date = fields.Date(readonly=True)
+    date_due = fields.Date(readonly=True, string="Due date")
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    bucket = fields.Selection(BUCKETS, readonly=True)
+    amount = fields.Monetary(readonly=True, string="Original amount")
+    amount_open = fields.Monetary(readonly=True, string="Open amount")
+    amount_overdue = fields.Monetary(readonly=True, string="Overdue amount")
+
+    @property
+    def _table_query(self):
+        return self._aging_lines_query(self._aging_date())
+
+    def _aging_date(self):
+        return fields.Date.to_date(self.env.context.get("aging_date")) or fields.Date.context_today(
+            self
+        )
+
+    @api.model
+    def _aging_lines_query(self, as_of_date):
+        """Open amount of each posted receivable line as of ``as_of_date``: its balance
+        minus the partial reconciliations dated (``max_date``) on or before that day."""
+        company = self.env.company
+        return SQL(
+            """
+            WITH lines AS (
+                SELECT aml.id, aml.move_id, aml.partner_id, aml.company_id, aml.date,
+                       COALESCE(aml.date_maturity, aml.date) AS date_due, aml.balance
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(date)s
+                   AND aml.company_id = ANY(%(companies)s)
+            ), debit_partials AS (
+                SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount
+                  FROM account_partial_reconcile apr
+                 WHERE apr.max_date <= %(date)s AND apr.company_id = ANY(%(companies)s)
+              GROUP BY apr.debit_move_id
+            ), credit_partials AS (
+                SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount
+                  FROM account_partial_reconcile apr
+                 WHERE apr.max_date <= %(date)s AND apr.company_id = ANY(%(companies)s)
+              GROUP BY apr.credit_move_id
+            ), open_lines AS (
+                SELECT lines.*,
+                       lines.balance - COALESCE(dp.amount, 0) + COALESCE(cp.amount, 0) AS amount_open,
+                       %(date)s::date - lines.date_due AS days_overdue
+                  FROM lines
+             LEFT JOIN debit_partials dp ON dp.line_id = lines.id
+             LEFT JOIN credit_partials cp ON cp.line_id = lines.id
+            )
+            SELECT open_lines.id,
+                   open_lines.id AS move_line_id,
+                   open_lines.move_id,
+                   open_lines.partner_id,
+                   COALESCE(partner.user_id, move.invoice_user_id) AS user_id,
+                   move.team_id,
+                   open_lines.company_id,
+                   %(currency)s AS currency_id,
+                   open_lines.date,
+                   open_lines.date_due,
+                   GREATEST(open_lines.days_overdue, 0) AS days_overdue,
+                   CASE WHEN open_lines.days_overdue <= 0 THEN 'b0'
+                        WHEN open_lines.days_overdue <= %(l1)s THEN 'b1'
+                        WHEN open_lines.days_overdue <= %(l2)s THEN 'b2'
+                        WHEN open_lines.days_overdue <= %(l3)s THEN 'b3'
+                        ELSE 'b4' END AS bucket,
+                   open_lines.balance AS amount,
+                   open_lines.amount_open,
+                   CASE WHEN open_lines.days_overdue > 0 THEN open_lines.amount_open ELSE 0 END
+                       AS amount_overdue
+              FROM open_lines
+              JOIN account_move move ON move.id = open_lines.move_id
+         LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
+             WHERE ROUND(open_lines.amount_open, %(digits)s) != 0
+            """,
+            date=as_of_date,
+            companies=self.env.companies.ids,
+            currency=company.currency_id.id,
+            l1=company.aging_limit_1,
+            l2=company.aging_limit_2,
+            l3=company.aging_limit_3,
+            digits=company.currency_id.decimal_places,
+        )
+
+    @api.model
+    @api.readonly
+    def get_aging(self, as_of_date, domain=None):
+        """Receivables per partner as of a date, bucketed in SQL.
+
+        :param as_of_date: date (or ISO string) the open amounts are taken at
+        :param domain: optional domain on this model (partner, salesperson, team, bucket...)
+        :return: ``{'buckets': [labels], 'rows': [{'partner_id', 'user_id', 'total',
+            'buckets': [5 amounts], 'max_days_overdue'}], 'totals': {'total', 'buckets'}}``
+        """
+        as_of_date = fields.Date.to_date(as_of_date)
+        report = self.with_context(aging_date=as_of_date)
+        where = SQL("TRUE")
+        if domain:
+            where = SQL("aging.id IN %s", report._search(domain).subselect())
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["res.partner"].flush_model(["user_id"])
+        self.env["account.move"].flush_model(["invoice_user_id", "team_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT aging.partner_id, MIN(aging.user_id),
+                   SUM(aging.amount_open),
+                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b0'),
+                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b1'),
+                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b2'),
+                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b3'),
+                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b4'),
+                   MAX(aging.days_overdue) FILTER (WHERE aging.amount_open > 0)
+              FROM (%s) aging
+             WHERE %s
+          GROUP BY aging.partner_id
+          ORDER BY SUM(aging.amount_open) DESC
+            """,
+                report._aging_lines_query(as_of_date),
+                where,
+            )
+        )
+        currency = self.env.company.currency_id
+        rows = [
+            {
+                "partner_id": partner_id,
+                "user_id": user_id,
+                "total": currency.round(total),
+                "buckets": [currency.round(amount or 0.0) for amount in buckets],
+                "max_days_overdue": max_days or 0,
+            }
+            for partner_id, user_id, total, *buckets, max_days in self.env.cr.fetchall()
+        ]
+        return {
+            "buckets": self.env.company._aging_bucket_labels(),
+            "rows": rows,
+            "totals": {
+                "total": currency.round(sum(row["total"] for row in rows)),
+                "buckets": [
+                    currency.round(sum(row["buckets"][i] for row in rows))
+                    for i in range(len(BUCKETS))
+                ],
+            },
+        }
+
+    def action_open_document(self):
+        self.ensure_one()
+        return self.move_id._get_records_action()
