@@ -13,5 +13,10 @@
         "security/ir.model.access.csv",
         "views/account_move_line_views.xml",
         "views/receivables_aging_report_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/receivables_credit_hold_wizard_views.xml",
     ],
 }

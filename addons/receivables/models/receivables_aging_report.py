@@ -3,6 +3,29 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
+# What the aging reads: every query built on it flushes these fields first.
+SOURCE_FIELDS = {
+    "account.move.line": [
+        "account_id",
+        "balance",
+        "company_id",
+        "date",
+        "date_maturity",
+        "move_id",
+        "parent_state",
+        "partner_id",
+    ],
+    "account.account": ["account_type"],
+    "account.partial.reconcile": [
+        "amount",
+        "company_id",
+        "credit_move_id",
+        "debit_move_id",
+        "max_date",
+    ],
+    "account.move": ["invoice_user_id", "team_id"],
+    "res.partner": ["user_id"],
+}
 BUCKETS = [
     ("b0", "Not due"),
     ("b1", "1st bucket"),
@@ -55,7 +78,13 @@ class ReceivablesAgingReport(models.Model):
         """Open amount of each posted receivable line as of ``as_of_date``: its balance
         minus the partial reconciliations dated (``max_date``) on or before that day."""
         company = self.env.company
-        return SQL(
+        sources = [
+            self.env[model]._fields[name]
+            for model, names in SOURCE_FIELDS.items()
+            for name in names
+        ]
+        flush_markers = SQL("%s" * len(sources), *(SQL("", to_flush=field) for field in sources))
+        query = SQL(
             """
             WITH lines AS (
                 SELECT aml.id, aml.move_id, aml.partner_id, aml.company_id, aml.date,
@@ -117,6 +146,7 @@ class ReceivablesAgingReport(models.Model):
             l3=company.aging_limit_3,
             digits=company.currency_id.decimal_places,
         )
+        return SQL("%s%s", flush_markers, query)
 
     @api.model
     @api.readonly
@@ -133,11 +163,7 @@ class ReceivablesAgingReport(models.Model):
         where = SQL("TRUE")
         if domain:
             where = SQL("aging.id IN %s", report._search(domain).subselect())
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["res.partner"].flush_model(["user_id"])
-        self.env["account.move"].flush_model(["invoice_user_id", "team_id"])
-        self.env.cr.execute(
+        result = self.env.execute_query(
             SQL(
                 """
             SELECT aging.partner_id, MIN(aging.user_id),
@@ -166,7 +192,7 @@ class ReceivablesAgingReport(models.Model):
                 "buckets": [currency.round(amount or 0.0) for amount in buckets],
                 "max_days_overdue": max_days or 0,
             }
-            for partner_id, user_id, total, *buckets, max_days in self.env.cr.fetchall()
+            for partner_id, user_id, total, *buckets, max_days in result
         ]
         return {
             "buckets": self.env.company._aging_bucket_labels(),

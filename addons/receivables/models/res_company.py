@@ -11,6 +11,20 @@ class ResCompany(models.Model):
     aging_limit_2 = fields.Integer("Second aging bucket (days)", default=60)
     aging_limit_3 = fields.Integer("Third aging bucket (days)", default=90)
 
+    # Credit hold: a client whose debt overdue by more than credit_hold_days exceeds
+    # credit_hold_amount cannot get a new order confirmed (block) or only after a warning.
+    credit_hold_days = fields.Integer(
+        "Credit hold after (days overdue)", help="0 turns the credit hold off."
+    )
+    credit_hold_amount = fields.Monetary(
+        "Credit hold above (overdue amount)", currency_field="currency_id"
+    )
+    credit_hold_mode = fields.Selection(
+        [("block", "Block the order"), ("warn", "Warn and ask for confirmation")],
+        default="block",
+        required=True,
+    )
+
     _sql_constraints = [
         (
             "aging_limits_increasing",

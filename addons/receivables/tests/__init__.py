@@ -1,2 +1,3 @@
 from . import test_aging
+from . import test_credit_hold
 from . import test_open_receivables

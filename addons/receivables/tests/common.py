@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase
 
@@ -61,3 +64,29 @@ class ReceivablesCommon(TransactionCase):
         )
         order.action_confirm()
         return order
+
+    @classmethod
+    def _invoice(
+        cls, amount, due, *, partner=None, move_type="out_invoice", currency=None, invoice_date=None
+    ):
+        """A posted customer invoice (or credit note) without taxes, due on ``due``."""
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or cls.client).id,
+                "invoice_date": invoice_date or due - timedelta(days=30),
+                "invoice_date_due": due,
+                "currency_id": (currency or cls.env.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": False}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
+    def _days_ago(cls, days):
+        return fields.Date.context_today(cls.env.user) - timedelta(days=days)

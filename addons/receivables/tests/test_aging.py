@@ -1,7 +1,6 @@
 from datetime import date
 from datetime import timedelta
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import ReceivablesCommon
@@ -18,23 +17,11 @@ class TestAging(ReceivablesCommon):
             {"name": "Aging debtor", "user_id": cls.salesperson.id}
         )
 
-    def _invoice(self, amount, due, *, partner=None, move_type="out_invoice", currency=None):
-        move = self.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": (partner or self.debtor).id,
-                "invoice_date": AS_OF - timedelta(days=120),
-                "invoice_date_due": due,
-                "currency_id": (currency or self.env.company.currency_id).id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": False}
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        return move
+    @classmethod
+    def _invoice(cls, amount, due, **values):
+        values.setdefault("partner", cls.debtor)
+        values.setdefault("invoice_date", AS_OF - timedelta(days=120))
+        return super()._invoice(amount, due, **values)
 
     def _pay_on(self, invoice, amount, day):
         return (

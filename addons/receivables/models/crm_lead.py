@@ -1,0 +1,25 @@
+from odoo import fields
+from odoo import models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # The salesperson sees the client's debt before negotiating a new order (seed 004).
+    receivable_open_amount = fields.Monetary(
+        related="partner_id.commercial_partner_id.receivable_open_amount",
+        string="Client owes",
+        currency_field="company_currency",
+    )
+    receivable_overdue_amount = fields.Monetary(
+        related="partner_id.commercial_partner_id.receivable_overdue_amount",
+        string="Client overdue",
+        currency_field="company_currency",
+    )
+    receivable_max_days_overdue = fields.Integer(
+        related="partner_id.commercial_partner_id.receivable_max_days_overdue"
+    )
+
+    def action_view_open_receivables(self):
+        self.ensure_one()
+        return self.partner_id.action_view_open_receivables()

@@ -1,0 +1,1 @@
+from . import receivables_credit_hold_wizard
