@@ -2,7 +2,7 @@
 # Odoo 18 source is read from $(ODOO_SRC); see README.md to get it.
 export ODOO_SRC ?= /opt/odoo
 
-.PHONY: run test test-compat lint venv clean help
+.PHONY: run test test-compat lint venv clean help bench
 
 help:
 	@echo "make run          demo database with the three addons on http://localhost:8069 (admin/admin)"
@@ -10,6 +10,7 @@ help:
 	@echo "make test-compat  Odoo's own crm, sale_crm, sale_stock and account tests with our addons installed"
 	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"
 	@echo "make clean        drop the test databases and logs (keeps .venv and the demo database)"
+	@echo "make bench        get_aging against the ORM way on 1M receivable lines (BENCH_ARGS=--lines N)"
 
 run:
 	@tools/run.sh
@@ -26,6 +27,10 @@ venv:
 lint: venv
 	@.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
 	@.venv/bin/pre-commit run --all-files
+
+# Rebuilds the database receivables_bench (about 10 minutes on 2 cores); see bench/README.md.
+bench:
+	@bash -c 'source tools/lib.sh && provision && PYTHONPATH="$$ODOO_SRC" "$$PY" bench/aging.py $(BENCH_ARGS)'
 
 clean:
 	@bash -c 'source tools/lib.sh && ensure_postgres && drop_db active_sales_test && drop_db active_sales_compat'

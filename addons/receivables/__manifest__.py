@@ -11,6 +11,7 @@
     "data": [
         "security/receivables_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
         "views/account_move_line_views.xml",
         "views/receivables_aging_report_views.xml",
         "views/res_partner_views.xml",
@@ -18,5 +19,11 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/receivables_credit_hold_wizard_views.xml",
+        "wizard/receivables_notify_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "receivables/static/tests/tours/**/*",
+        ],
+    },
 }

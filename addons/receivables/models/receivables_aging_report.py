@@ -1,6 +1,4 @@
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 # What the aging reads: every query built on it flushes these fields first.

@@ -1,8 +1,6 @@
 from datetime import timedelta
 
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 from odoo.tools import format_amount
 
 
@@ -31,6 +29,16 @@ class ResPartner(models.Model):
         currency_field="receivable_currency_id",
     )
     receivable_currency_id = fields.Many2one("res.currency", compute="_compute_settlement")
+    receivable_overdue_in_words = fields.Char(
+        compute="_compute_receivable_overdue_in_words",
+        help="The overdue amount in words, in the client's language (debtor notices).",
+    )
+    debt_notice_date = fields.Date(
+        "Last debtor notice",
+        copy=False,
+        readonly=True,
+        help="A debtor notice is sent once a day at most.",
+    )
 
     @api.depends_context("company")
     def _compute_settlement(self):
@@ -96,6 +104,14 @@ class ResPartner(models.Model):
             )
             partner.payment_recent_amount = payments.get(client, 0.0)
             partner.receivable_currency_id = currency
+
+    @api.depends_context("company", "lang")
+    def _compute_receivable_overdue_in_words(self):
+        for partner in self:
+            currency = partner.receivable_currency_id
+            partner.receivable_overdue_in_words = currency.with_context(
+                lang=partner.lang or self.env.lang
+            ).amount_to_text(partner.receivable_overdue_amount)
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 

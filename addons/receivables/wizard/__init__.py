@@ -1,1 +1,2 @@
 from . import receivables_credit_hold_wizard
+from . import receivables_notify_wizard

@@ -3,13 +3,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api
-from odoo import fields
-from odoo import models
-from odoo.exceptions import AccessError
-from odoo.exceptions import UserError
-from odoo.tools import SQL
-from odoo.tools import format_amount
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_amount
 
 from .crm_scenario_step import TRIGGERS
 

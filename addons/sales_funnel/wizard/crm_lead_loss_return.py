@@ -1,8 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 

@@ -1,7 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
-from odoo.tools import is_html_empty
+from odoo.tools import html2plaintext, is_html_empty
 
 
 class CrmLeadLost(models.TransientModel):

@@ -1,0 +1,86 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import ReceivablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDebtorNotices(ReceivablesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.client.email = "debtor@example.com"
+        cls.small = cls.env["res.partner"].create(
+            {"name": "Small debtor", "email": "small@example.com"}
+        )
+        cls.recent = cls.env["res.partner"].create(
+            {"name": "Recent debtor", "email": "recent@example.com"}
+        )
+        cls._invoice(500.0, cls._days_ago(40))
+        cls._invoice(20.0, cls._days_ago(40), partner=cls.small)
+        cls._invoice(300.0, cls._days_ago(3), partner=cls.recent)
+
+    def _wizard(self, **values):
+        return self.env["receivables.notify.wizard"].with_user(self.accountant).create(values)
+
+    def _selected(self, wizard):
+        wizard.action_select()
+        return wizard.line_ids.partner_id & (self.client | self.small | self.recent)
+
+    def test_selection_by_days_amount_and_salesperson(self):
+        self.assertEqual(
+            self._selected(self._wizard(min_overdue_days=30)), self.client | self.small
+        )
+        self.assertEqual(
+            self._selected(self._wizard(min_overdue_days=1, min_amount=100)),
+            self.client | self.recent,
+        )
+        by_user = self._wizard(user_ids=[(6, 0, self.salesperson.ids)])
+        self.assertEqual(self._selected(by_user), self.client)
+        by_domain = self._wizard(partner_domain=f"[('id', '=', {self.recent.id})]")
+        self.assertEqual(self._selected(by_domain), self.recent)
+        line = by_domain.line_ids.filtered(lambda line: line.partner_id == self.recent)
+        self.assertEqual((line.amount_overdue, line.max_days_overdue), (300.0, 3))
+        self.assertIn("300.00", line.preview)
+
+    def test_send_logs_on_chatter_and_never_twice_a_day(self):
+        wizard = self._wizard(min_overdue_days=30, min_amount=100)
+        wizard.action_select()
+        self.assertEqual(wizard.line_ids.filtered("selected").partner_id, self.client)
+        wizard.action_send()
+        notice = self.client.message_ids[0]
+        self.assertIn("500.00", notice.body)
+        self.assertIn(self.client, notice.partner_ids)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", notice.id)])
+        self.assertTrue(mail, "an e-mail goes to the client")
+        self.assertEqual(self.client.debt_notice_date, self._days_ago(0))
+        self.assertEqual(wizard.line_ids.filtered("selected").state, "sent")
+
+        again = self._wizard(min_overdue_days=30, min_amount=100)
+        again.action_select()
+        self.assertFalse(
+            again.line_ids.filtered("selected"), "already notified today: not preselected"
+        )
+        again.line_ids.selected = True
+        again.action_send()
+        self.assertEqual(again.line_ids.state, "skipped")
+        self.assertEqual(self.client.message_ids[0], notice, "no second notice")
+
+        forced = self._wizard(min_overdue_days=30, min_amount=100, force=True)
+        forced.action_select()
+        forced.action_send()
+        self.assertNotEqual(self.client.message_ids[0], notice, "forced: sent again")
+
+    def test_nothing_selected(self):
+        wizard = self._wizard(min_overdue_days=365)
+        wizard.action_select()
+        with self.assertRaisesRegex(UserError, "Select at least one debtor"):
+            wizard.action_send()
+
+    def test_amount_in_words_in_the_clients_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.client.lang = "ru_RU"
+        wizard = self._wizard(min_overdue_days=30, min_amount=100)
+        wizard.action_select()
+        wizard.action_send()
+        self.assertIn("Пятьсот", self.client.message_ids[0].body)

@@ -1,0 +1,175 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
+
+
+class ReceivablesNotifyWizard(models.TransientModel):
+    """Select debtors by any filter, preview each notice, send them (seed 003)."""
+
+    _name = "receivables.notify.wizard"
+    _description = "Debtor notification"
+
+    # Who
+    min_overdue_days = fields.Integer("Overdue for at least (days)", default=1)
+    min_amount = fields.Monetary("Overdue amount at least", currency_field="currency_id")
+    user_ids = fields.Many2many("res.users", string="Salespeople", domain="[('share', '=', False)]")
+    team_ids = fields.Many2many("crm.team", string="Sales teams")
+    category_ids = fields.Many2many("res.partner.category", string="Client tags")
+    partner_domain = fields.Char("Clients matching", default="[]")
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+
+    # How
+    template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail template",
+        domain="[('model', '=', 'res.partner')]",
+        default=lambda self: self.env.ref(
+            "receivables.mail_template_debtor_notice", raise_if_not_found=False
+        ),
+        required=True,
+    )
+    send_sms = fields.Boolean(
+        "Also by SMS", help="Where Odoo's SMS module is installed and the client has a mobile."
+    )
+    sms_available = fields.Boolean(compute="_compute_sms_available")
+    force = fields.Boolean(
+        "Send again today", help="Clients are notified once a day at most unless this is ticked."
+    )
+
+    line_ids = fields.One2many("receivables.notify.line", "wizard_id", string="Debtors")
+
+    def _compute_sms_available(self):
+        available = "sms.sms" in self.env
+        for wizard in self:
+            wizard.sms_available = available
+
+    def action_select(self):
+        """Fill the list with the debtors matching the filters, from the aging in SQL."""
+        self.ensure_one()
+        debtors = self._debtors()
+        partners = self.env["res.partner"].browse(debtors)
+        self.line_ids = [Command.clear()] + [
+            Command.create(
+                {
+                    "partner_id": partner.id,
+                    "amount_overdue": debtors[partner.id][0],
+                    "max_days_overdue": debtors[partner.id][1],
+                    "selected": bool(partner.email)
+                    and (self.force or partner.debt_notice_date != fields.Date.today()),
+                }
+            )
+            for partner in partners.sorted(lambda p: -debtors[p.id][0])
+        ]
+        return self._reopen()
+
+    def _debtors(self):
+        """{partner_id: (overdue amount, max days overdue)} for the filters, in one grouped query."""
+        domain = [("days_overdue", ">=", max(self.min_overdue_days, 1))]
+        if self.user_ids:
+            domain.append(("user_id", "in", self.user_ids.ids))
+        if self.team_ids:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        partner_domain = safe_eval(self.partner_domain or "[]")
+        if self.category_ids:
+            partner_domain = [*partner_domain, ("category_id", "in", self.category_ids.ids)]
+        if partner_domain:
+            domain.append(("partner_id", "any", partner_domain))
+        groups = self.env["receivables.aging.report"]._read_group(
+            domain, ["partner_id"], ["amount_open:sum", "days_overdue:max"]
+        )
+        currency = self.env.company.currency_id
+        return {
+            partner.id: (amount, days)
+            for partner, amount, days in groups
+            if partner
+            and currency.compare_amounts(amount, max(self.min_amount, 0.0)) >= 0
+            and amount > 0
+        }
+
+    def action_send(self):
+        """Send the selected notices; a client notified today is skipped unless forced."""
+        self.ensure_one()
+        lines = self.line_ids.filtered("selected")
+        if not lines:
+            raise UserError(self.env._("Select at least one debtor to notify."))
+        today = fields.Date.context_today(self)
+        skipped = lines.filtered(
+            lambda line: not self.force and line.partner_id.debt_notice_date == today
+        )
+        to_send = (lines - skipped).partner_id
+        # Billing users may not write partners: the notice is posted as the engine, with
+        # the accountant as author, once the wizard's own access has been checked.
+        for partner in to_send.sudo():
+            partner.message_post_with_source(
+                self.template_id,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=partner.ids,
+            )
+        if self.send_sms and self.sms_available:
+            self._send_sms(to_send.sudo())
+        to_send.sudo().write({"debt_notice_date": today})
+        (lines - skipped).write({"state": "sent"})
+        skipped.write({"state": "skipped"})
+        return self._reopen()
+
+    def _send_sms(self, partners):
+        for partner in partners.filtered(lambda p: p.mobile or p.phone):
+            body = self.env._(
+                "%(company)s: your overdue debt is %(amount)s. Please pay at your earliest convenience.",
+                company=self.env.company.name,
+                amount=partner.receivable_overdue_amount,
+            )
+            partner._message_sms(body, partner_ids=partner.ids)
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Debtor notification"),
+        }
+
+
+class ReceivablesNotifyLine(models.TransientModel):
+    _name = "receivables.notify.line"
+    _description = "Debtor to notify"
+    _order = "amount_overdue desc"
+
+    wizard_id = fields.Many2one("receivables.notify.wizard", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", required=True, string="Client")
+    email = fields.Char(related="partner_id.email")
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    debt_notice_date = fields.Date(related="partner_id.debt_notice_date")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    amount_overdue = fields.Monetary(currency_field="currency_id", string="Overdue")
+    max_days_overdue = fields.Integer("Days overdue")
+    selected = fields.Boolean("Notify")
+    state = fields.Selection(
+        [("sent", "Sent"), ("skipped", "Already notified today")], readonly=True
+    )
+    preview = fields.Html(compute="_compute_preview", sanitize=False)
+
+    @api.depends("partner_id", "wizard_id.template_id")
+    def _compute_preview(self):
+        for line in self:
+            template = line.wizard_id.template_id
+            if not template or not line.partner_id:
+                line.preview = False
+                continue
+            line.preview = template._render_field(
+                "body_html", line.partner_id.ids, compute_lang=True
+            )[line.partner_id.id]
+
+    def action_preview(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("receivables.receivables_notify_line_view_form").id, "form")],
+            "target": "new",
+            "name": self.env._("Notice to %(client)s", client=self.partner_id.display_name),
+        }
