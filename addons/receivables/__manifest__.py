@@ -20,6 +20,7 @@
         "views/res_config_settings_views.xml",
         "wizard/receivables_credit_hold_wizard_views.xml",
         "wizard/receivables_notify_wizard_views.xml",
+        "report/report_aging.xml",
     ],
     "assets": {
         "web.assets_tests": [

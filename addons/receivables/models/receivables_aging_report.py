@@ -61,6 +61,11 @@ class ReceivablesAgingReport(models.Model):
     amount = fields.Monetary(readonly=True, string="Original amount")
     amount_open = fields.Monetary(readonly=True, string="Open amount")
     amount_overdue = fields.Monetary(readonly=True, string="Overdue amount")
+    overdue_loss = fields.Float(
+        readonly=True,
+        string="Overdue loss (amount × days)",
+        help="Overdue amount times days overdue: what late money costs, for the manager rating.",
+    )
 
     @property
     def _table_query(self):
@@ -130,7 +135,10 @@ class ReceivablesAgingReport(models.Model):
                    open_lines.balance AS amount,
                    open_lines.amount_open,
                    CASE WHEN open_lines.days_overdue > 0 THEN open_lines.amount_open ELSE 0 END
-                       AS amount_overdue
+                       AS amount_overdue,
+                   CASE WHEN open_lines.days_overdue > 0
+                        THEN open_lines.amount_open * open_lines.days_overdue ELSE 0 END
+                       AS overdue_loss
               FROM open_lines
               JOIN account_move move ON move.id = open_lines.move_id
          LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
@@ -203,6 +211,24 @@ class ReceivablesAgingReport(models.Model):
                 ],
             },
         }
+
+    @api.model
+    @api.readonly
+    def get_overdue_losses(self, as_of_date, domain=None):
+        """Overdue amount and overdue loss (amount × days) per salesperson, in one query.
+
+        :return: ``[{'user_id', 'amount_overdue', 'overdue_loss'}]``, biggest loss first
+        """
+        groups = self.with_context(aging_date=fields.Date.to_date(as_of_date))._read_group(
+            [("days_overdue", ">", 0), *(domain or [])],
+            ["user_id"],
+            ["amount_overdue:sum", "overdue_loss:sum"],
+            order="overdue_loss:sum desc",
+        )
+        return [
+            {"user_id": user.id, "amount_overdue": amount, "overdue_loss": loss}
+            for user, amount, loss in groups
+        ]
 
     def action_open_document(self):
         self.ensure_one()

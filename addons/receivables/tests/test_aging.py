@@ -118,3 +118,17 @@ class TestAging(ReceivablesCommon):
         )
         self.assertEqual(sorted(lines.mapped("amount_open")), [70.0, 100.0])
         self.assertEqual(set(lines.mapped("bucket")), {"b1"})
+
+    def test_pdf_and_overdue_losses(self):
+        self._invoice(100.0, AS_OF - timedelta(days=10))
+        self._invoice(50.0, AS_OF - timedelta(days=4))
+        losses = self.env["receivables.aging.report"].get_overdue_losses(AS_OF)
+        mine = next(loss for loss in losses if loss["user_id"] == self.salesperson.id)
+        self.assertEqual(
+            (mine["amount_overdue"], mine["overdue_loss"]), (150.0, 100.0 * 10 + 50.0 * 4)
+        )
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "receivables.report_aging", None, data={"as_of": str(AS_OF)}
+        )
+        self.assertIn("Aging debtor", html.decode())
+        self.assertIn("150.00", html.decode())
