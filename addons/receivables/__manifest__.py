@@ -16,6 +16,7 @@
         "views/receivables_aging_report_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/sale_order_installment_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/receivables_credit_hold_wizard_views.xml",

@@ -2,12 +2,16 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     credit_hold_message = fields.Char(compute="_compute_credit_hold_message")
+    installment_ids = fields.One2many(
+        "sale.order.installment", "order_id", string="Payment schedule", copy=False
+    )
     receivable_overdue_amount = fields.Monetary(
         related="partner_id.commercial_partner_id.receivable_overdue_amount",
         string="Client overdue",
@@ -25,6 +29,7 @@ class SaleOrder(models.Model):
             order.credit_hold_message = held and order.partner_id._credit_hold_message()
 
     def action_confirm(self):
+        self._check_installments_total()
         held = {order: order.partner_id._credit_hold_message() for order in self}
         held = {order: message for order, message in held.items() if message}
         if held and not self.env.context.get("credit_hold_confirmed"):
@@ -70,3 +75,53 @@ class SaleOrder(models.Model):
     def action_view_open_receivables(self):
         self.ensure_one()
         return self.partner_id.action_view_open_receivables()
+
+    # ------------------------------------------------------------
+    # Payment schedule
+    # ------------------------------------------------------------
+
+    def _installment_values_from_terms(self):
+        """Installments from the payment terms (one due on the order date without terms)."""
+        self.ensure_one()
+        date_ref = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
+        if not self.payment_term_id:
+            return [{"order_id": self.id, "date_due": date_ref, "amount": self.amount_total}]
+        terms = self.payment_term_id._compute_terms(
+            date_ref,
+            self.currency_id,
+            self.company_id,
+            self.amount_tax,
+            self.amount_tax,
+            1,
+            self.amount_untaxed,
+            self.amount_untaxed,
+        )
+        return [
+            {"order_id": self.id, "date_due": line["date"], "amount": line["foreign_amount"]}
+            for line in terms["line_ids"]
+            if not self.currency_id.is_zero(line["foreign_amount"])
+        ]
+
+    def action_compute_installments(self):
+        for order in self:
+            order.installment_ids.unlink()
+            self.env["sale.order.installment"].create(order._installment_values_from_terms())
+        return True
+
+    def _check_installments_total(self):
+        for order in self.filtered("installment_ids"):
+            total = sum(order.installment_ids.mapped("amount"))
+            if order.currency_id.compare_amounts(total, order.amount_total):
+                raise UserError(
+                    self.env._(
+                        "The installments of %(order)s add up to %(installments)s, the order total is %(total)s.",
+                        order=order.name,
+                        installments=format_amount(self.env, total, order.currency_id),
+                        total=format_amount(self.env, order.amount_total, order.currency_id),
+                    )
+                )
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self.filtered(lambda order: not order.installment_ids).action_compute_installments()
+        return result

@@ -1,0 +1,69 @@
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import ReceivablesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentSchedule(ReceivablesCommon):
+    def _order(self, **values):
+        return (
+            self.env["sale.order"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.client.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 4, "tax_id": False}
+                        )
+                    ],
+                    **values,
+                }
+            )
+        )
+
+    def test_installments_from_payment_terms(self):
+        terms = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, rest in 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 30}),
+                ],
+            }
+        )
+        order = self._order(payment_term_id=terms.id)
+        order.action_confirm()
+        self.assertEqual(order.installment_ids.mapped("amount"), [60.0, 140.0])
+        self.assertEqual(
+            (order.installment_ids[1].date_due - order.installment_ids[0].date_due).days, 30
+        )
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 100.0})._create_payments()
+        self.assertEqual(order.installment_ids.mapped("payment_state"), ["paid", "partial"])
+
+    def test_typed_installments_must_add_up(self):
+        order = self._order()
+        order.installment_ids = [
+            Command.create({"date_due": self._days_ago(-10), "amount": 50.0}),
+            Command.create({"date_due": self._days_ago(-40), "amount": 100.0}),
+        ]
+        with self.assertRaisesRegex(UserError, "add up to"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        order.installment_ids[1].amount = 150.0
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(order.installment_ids), 2, "typed installments are kept")
+
+    def test_negative_installment_refused(self):
+        order = self._order()
+        with self.assertRaisesRegex(ValidationError, "must be positive"):
+            order.installment_ids = [
+                Command.create({"date_due": self._days_ago(0), "amount": -5.0})
+            ]
