@@ -23,6 +23,9 @@
         "wizard/receivables_notify_wizard_views.xml",
         "report/report_aging.xml",
     ],
+    "demo": [
+        "demo/account_move_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "receivables/static/tests/tours/**/*",
