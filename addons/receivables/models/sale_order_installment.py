@@ -10,9 +10,7 @@ class SaleOrderInstallment(models.Model):
     _order = "date_due, order_id, id"
     _rec_name = "order_id"
 
-    order_id = fields.Many2one(
-        "sale.order", required=True, ondelete="cascade", index=True, string="Order"
-    )
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
     date_due = fields.Date("Due date", required=True, index=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     note = fields.Char()

@@ -52,7 +52,7 @@ class TestCreditHold(ReceivablesCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.head)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         wizard.action_confirm_anyway()
@@ -77,7 +77,7 @@ class TestCreditHold(ReceivablesCommon):
         self.assertEqual(action["res_model"], "receivables.credit.hold.wizard")
         self.assertIn("500.00", action["context"]["default_message"])
         self.env[action["res_model"]].with_user(self.salesperson).with_context(
-            action["context"]
+            **action["context"]
         ).create({}).action_confirm_anyway()
         self.assertEqual(order.state, "sale")
         self.assertTrue(
