@@ -5,6 +5,7 @@ from odoo.tools import SQL
 SOURCE_FIELDS = {
     "account.move.line": [
         "account_id",
+        "amount_residual",
         "balance",
         "company_id",
         "date",
@@ -78,8 +79,9 @@ class ReceivablesAgingReport(models.Model):
 
     @api.model
     def _aging_lines_query(self, as_of_date):
-        """Open amount of each posted receivable line as of ``as_of_date``: its balance
-        minus the partial reconciliations dated (``max_date``) on or before that day."""
+        """Open amount of each posted receivable line as of ``as_of_date``: its balance minus
+        the partial reconciliations dated (``max_date``) on or before that day, computed as
+        today's residual plus the partials dated after it."""
         company = self.env.company
         sources = [
             self.env[model]._fields[name]
@@ -91,30 +93,33 @@ class ReceivablesAgingReport(models.Model):
             """
             WITH lines AS (
                 SELECT aml.id, aml.move_id, aml.partner_id, aml.company_id, aml.date,
-                       COALESCE(aml.date_maturity, aml.date) AS date_due, aml.balance
+                       COALESCE(aml.date_maturity, aml.date) AS date_due, aml.balance,
+                       aml.amount_residual
                   FROM account_move_line aml
                   JOIN account_account account ON account.id = aml.account_id
                  WHERE account.account_type = 'asset_receivable'
                    AND aml.parent_state = 'posted'
                    AND aml.date <= %(date)s
                    AND aml.company_id = ANY(%(companies)s)
-            ), debit_partials AS (
-                SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount
-                  FROM account_partial_reconcile apr
-                 WHERE apr.max_date <= %(date)s AND apr.company_id = ANY(%(companies)s)
-              GROUP BY apr.debit_move_id
-            ), credit_partials AS (
-                SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount
-                  FROM account_partial_reconcile apr
-                 WHERE apr.max_date <= %(date)s AND apr.company_id = ANY(%(companies)s)
-              GROUP BY apr.credit_move_id
+            ), settled_later AS (
+                -- The residual is today's; add back what was settled after the date. Few
+                -- partials are that recent, so this reads far less than all of them.
+                SELECT line_id, SUM(amount) AS amount
+                  FROM (SELECT apr.debit_move_id AS line_id, apr.amount
+                          FROM account_partial_reconcile apr
+                         WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
+                     UNION ALL
+                        SELECT apr.credit_move_id, -apr.amount
+                          FROM account_partial_reconcile apr
+                         WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
+                       ) partials
+              GROUP BY line_id
             ), open_lines AS (
                 SELECT lines.*,
-                       lines.balance - COALESCE(dp.amount, 0) + COALESCE(cp.amount, 0) AS amount_open,
+                       lines.amount_residual + COALESCE(settled_later.amount, 0) AS amount_open,
                        %(date)s::date - lines.date_due AS days_overdue
                   FROM lines
-             LEFT JOIN debit_partials dp ON dp.line_id = lines.id
-             LEFT JOIN credit_partials cp ON cp.line_id = lines.id
+             LEFT JOIN settled_later ON settled_later.line_id = lines.id
             )
             SELECT open_lines.id,
                    open_lines.id AS move_line_id,
@@ -140,7 +145,7 @@ class ReceivablesAgingReport(models.Model):
                         THEN open_lines.amount_open * open_lines.days_overdue ELSE 0 END
                        AS overdue_loss
               FROM open_lines
-              JOIN account_move move ON move.id = open_lines.move_id
+         LEFT JOIN account_move move ON move.id = open_lines.move_id
          LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
              WHERE ROUND(open_lines.amount_open, %(digits)s) != 0
             """,
@@ -172,7 +177,7 @@ class ReceivablesAgingReport(models.Model):
         result = self.env.execute_query(
             SQL(
                 """
-            SELECT aging.partner_id, MIN(aging.user_id),
+            SELECT aging.partner_id,
                    SUM(aging.amount_open),
                    SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b0'),
                    SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b1'),
@@ -190,15 +195,18 @@ class ReceivablesAgingReport(models.Model):
             )
         )
         currency = self.env.company.currency_id
+        # The client's salesperson, read apart so that the aging query joins nothing else.
+        partners = self.env["res.partner"].browse(row[0] for row in result)
+        salesperson = {partner.id: partner.user_id.id for partner in partners}
         rows = [
             {
                 "partner_id": partner_id,
-                "user_id": user_id,
+                "user_id": salesperson.get(partner_id) or False,
                 "total": currency.round(total),
                 "buckets": [currency.round(amount or 0.0) for amount in buckets],
                 "max_days_overdue": max_days or 0,
             }
-            for partner_id, user_id, total, *buckets, max_days in result
+            for partner_id, total, *buckets, max_days in result
         ]
         return {
             "buckets": self.env.company._aging_bucket_labels(),
