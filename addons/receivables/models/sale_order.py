@@ -40,14 +40,8 @@ class SaleOrder(models.Model):
 
     def _credit_hold_stop(self, held):
         """Refuse (block mode) or ask for a confirmation (warn mode, or an override)."""
-        can_override = self.env.user.has_group("receivables.group_credit_hold_override")
         message = "\n".join(held.values())
-        if self.env.company.credit_hold_mode == "block" and not can_override:
-            raise UserError(
-                self.env._(
-                    "Credit hold: the order cannot be confirmed.\n%(reasons)s", reasons=message
-                )
-            )
+        self._check_credit_hold_override(message)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Credit hold"),
@@ -57,14 +51,20 @@ class SaleOrder(models.Model):
             "context": {"default_order_ids": self.ids, "default_message": message},
         }
 
-    def _credit_hold_log(self, message):
-        if self.env.company.credit_hold_mode == "block":
-            if not self.env.user.has_group("receivables.group_credit_hold_override"):
-                raise UserError(
-                    self.env._(
-                        "Credit hold: the order cannot be confirmed.\n%(reasons)s", reasons=message
-                    )
+    def _check_credit_hold_override(self, message):
+        """In block mode only members of "Credit hold override" may go on."""
+        if self.env.company.credit_hold_mode == "block" and not self.env.user.has_group(
+            "receivables.group_credit_hold_override"
+        ):
+            raise UserError(
+                self.env._(
+                    "Credit hold: the order cannot be confirmed.\n%(reasons)s", reasons=message
                 )
+            )
+
+    def _credit_hold_log(self, message):
+        self._check_credit_hold_override(message)
+        if self.env.company.credit_hold_mode == "block":
             note = self.env._("Credit hold overridden by %(user)s.", user=self.env.user.name)
         else:
             note = self.env._(
