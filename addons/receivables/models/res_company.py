@@ -39,7 +39,7 @@ class ResCompany(models.Model):
             f"1-{limits[0]}",
             f"{limits[0] + 1}-{limits[1]}",
             f"{limits[1] + 1}-{limits[2]}",
-            f"{limits[2]}+",
+            f"{limits[2] + 1}+",
         ]
 
     @api.model

@@ -51,7 +51,7 @@ class TestAging(ReceivablesCommon):
         self.assertEqual(row["max_days_overdue"], 91)
         self.assertEqual(row["user_id"], self.salesperson.id)
         aging = self.env["receivables.aging.report"].get_aging(AS_OF)
-        self.assertEqual(aging["buckets"], ["Not due", "1-30", "31-60", "61-90", "90+"])
+        self.assertEqual(aging["buckets"], ["Not due", "1-30", "31-60", "61-90", "91+"])
 
     def test_configurable_buckets(self):
         self.env.company.write({"aging_limit_1": 10, "aging_limit_2": 20, "aging_limit_3": 45})
@@ -60,7 +60,7 @@ class TestAging(ReceivablesCommon):
         row = self._row()
         self.assertEqual(row["buckets"], [0.0, 0.0, 100.0, 0.0, 200.0])
         labels = self.env["receivables.aging.report"].get_aging(AS_OF)["buckets"]
-        self.assertEqual(labels[1:], ["1-10", "11-20", "21-45", "45+"])
+        self.assertEqual(labels[1:], ["1-10", "11-20", "21-45", "46+"])
 
     def test_partial_payments_and_payments_after_the_date(self):
         invoice = self._invoice(1000.0, AS_OF - timedelta(days=40))
