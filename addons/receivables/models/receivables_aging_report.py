@@ -78,20 +78,23 @@ class ReceivablesAgingReport(models.Model):
         )
 
     @api.model
-    def _aging_lines_query(self, as_of_date):
-        """Open amount of each posted receivable line as of ``as_of_date``: its balance minus
-        the partial reconciliations dated (``max_date``) on or before that day, computed as
-        today's residual plus the partials dated after it."""
-        company = self.env.company
+    def _aging_sources(self, as_of_date, where=None):
+        """CTEs shared by the per-line view and ``get_aging``.
+
+        ``lines``: posted receivable journal items dated on or before the date, with today's
+        residual. ``later``: the partial reconciliations dated (``max_date``) after it, signed
+        as they changed each line. A line's open amount as of the date is its balance minus
+        the partials up to that day, that is its residual plus its ``later`` amounts; few
+        partials are that recent, so this reads far less than all of them."""
         sources = [
             self.env[model]._fields[name]
             for model, names in SOURCE_FIELDS.items()
             for name in names
         ]
         flush_markers = SQL("%s" * len(sources), *(SQL("", to_flush=field) for field in sources))
-        query = SQL(
+        ctes = SQL(
             """
-            WITH lines AS (
+            lines AS (
                 SELECT aml.id, aml.move_id, aml.partner_id, aml.company_id, aml.date,
                        COALESCE(aml.date_maturity, aml.date) AS date_due, aml.balance,
                        aml.amount_residual
@@ -101,19 +104,45 @@ class ReceivablesAgingReport(models.Model):
                    AND aml.parent_state = 'posted'
                    AND aml.date <= %(date)s
                    AND aml.company_id = ANY(%(companies)s)
-            ), settled_later AS (
-                -- The residual is today's; add back what was settled after the date. Few
-                -- partials are that recent, so this reads far less than all of them.
-                SELECT line_id, SUM(amount) AS amount
-                  FROM (SELECT apr.debit_move_id AS line_id, apr.amount
-                          FROM account_partial_reconcile apr
-                         WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
-                     UNION ALL
-                        SELECT apr.credit_move_id, -apr.amount
-                          FROM account_partial_reconcile apr
-                         WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
-                       ) partials
-              GROUP BY line_id
+                   AND %(where)s
+            ), later AS (
+                SELECT apr.debit_move_id AS line_id, apr.amount
+                  FROM account_partial_reconcile apr
+                 WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
+             UNION ALL
+                SELECT apr.credit_move_id, -apr.amount
+                  FROM account_partial_reconcile apr
+                 WHERE apr.max_date > %(date)s AND apr.company_id = ANY(%(companies)s)
+            )
+            """,
+            date=as_of_date,
+            companies=self.env.companies.ids,
+            where=where or SQL("TRUE"),
+        )
+        return SQL("%s%s", flush_markers, ctes)
+
+    def _bucket_sql(self, days):
+        company = self.env.company
+        return SQL(
+            """CASE WHEN %(days)s <= 0 THEN 'b0'
+                    WHEN %(days)s <= %(l1)s THEN 'b1'
+                    WHEN %(days)s <= %(l2)s THEN 'b2'
+                    WHEN %(days)s <= %(l3)s THEN 'b3'
+                    ELSE 'b4' END""",
+            days=days,
+            l1=company.aging_limit_1,
+            l2=company.aging_limit_2,
+            l3=company.aging_limit_3,
+        )
+
+    @api.model
+    def _aging_lines_query(self, as_of_date):
+        """Open amount of each posted receivable line as of ``as_of_date``."""
+        company = self.env.company
+        return SQL(
+            """
+            WITH %(sources)s, settled_later AS (
+                SELECT line_id, SUM(amount) AS amount FROM later GROUP BY line_id
             ), open_lines AS (
                 SELECT lines.*,
                        lines.amount_residual + COALESCE(settled_later.amount, 0) AS amount_open,
@@ -132,11 +161,7 @@ class ReceivablesAgingReport(models.Model):
                    open_lines.date,
                    open_lines.date_due,
                    GREATEST(open_lines.days_overdue, 0) AS days_overdue,
-                   CASE WHEN open_lines.days_overdue <= 0 THEN 'b0'
-                        WHEN open_lines.days_overdue <= %(l1)s THEN 'b1'
-                        WHEN open_lines.days_overdue <= %(l2)s THEN 'b2'
-                        WHEN open_lines.days_overdue <= %(l3)s THEN 'b3'
-                        ELSE 'b4' END AS bucket,
+                   %(bucket)s AS bucket,
                    open_lines.balance AS amount,
                    open_lines.amount_open,
                    CASE WHEN open_lines.days_overdue > 0 THEN open_lines.amount_open ELSE 0 END
@@ -149,15 +174,12 @@ class ReceivablesAgingReport(models.Model):
          LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
              WHERE ROUND(open_lines.amount_open, %(digits)s) != 0
             """,
+            sources=self._aging_sources(as_of_date),
             date=as_of_date,
-            companies=self.env.companies.ids,
             currency=company.currency_id.id,
-            l1=company.aging_limit_1,
-            l2=company.aging_limit_2,
-            l3=company.aging_limit_3,
+            bucket=self._bucket_sql(SQL("open_lines.days_overdue")),
             digits=company.currency_id.decimal_places,
         )
-        return SQL("%s%s", flush_markers, query)
 
     @api.model
     @api.readonly
@@ -170,28 +192,48 @@ class ReceivablesAgingReport(models.Model):
             'buckets': [5 amounts], 'max_days_overdue'}], 'totals': {'total', 'buckets'}}``
         """
         as_of_date = fields.Date.to_date(as_of_date)
-        report = self.with_context(aging_date=as_of_date)
-        where = SQL("TRUE")
+        where = None
         if domain:
-            where = SQL("aging.id IN %s", report._search(domain).subselect())
+            report = self.with_context(aging_date=as_of_date)
+            where = SQL("aml.id IN %s", report._search(domain).subselect())
+        # JIT compilation of this one-pass aggregate costs more than it saves (0.2 s of 2 s
+        # on a million lines); LOCAL keeps the setting to this transaction.
+        self.env.cr.execute("SET LOCAL jit = off")
+        # Sums need no per-line open amount: each line adds its residual and each later
+        # partial its amount to the line's bucket. A line is owed as of the date when one of
+        # them is positive, which gives the oldest debt without grouping by line.
         result = self.env.execute_query(
             SQL(
                 """
-            SELECT aging.partner_id,
-                   SUM(aging.amount_open),
-                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b0'),
-                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b1'),
-                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b2'),
-                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b3'),
-                   SUM(aging.amount_open) FILTER (WHERE aging.bucket = 'b4'),
-                   MAX(aging.days_overdue) FILTER (WHERE aging.amount_open > 0)
-              FROM (%s) aging
-             WHERE %s
-          GROUP BY aging.partner_id
-          ORDER BY SUM(aging.amount_open) DESC
+            WITH %(sources)s, contributions AS (
+                SELECT partner_id, %(date)s::date - date_due AS days, amount_residual AS amount
+                  FROM lines
+                 WHERE amount_residual != 0
+             UNION ALL
+                SELECT lines.partner_id, %(date)s::date - lines.date_due, later.amount
+                  FROM later
+                  JOIN lines ON lines.id = later.line_id
+            ), bucketed AS (
+                SELECT partner_id, days, amount, %(bucket)s AS bucket FROM contributions
+            )
+            SELECT partner_id,
+                   SUM(amount),
+                   SUM(amount) FILTER (WHERE bucket = 'b0'),
+                   SUM(amount) FILTER (WHERE bucket = 'b1'),
+                   SUM(amount) FILTER (WHERE bucket = 'b2'),
+                   SUM(amount) FILTER (WHERE bucket = 'b3'),
+                   SUM(amount) FILTER (WHERE bucket = 'b4'),
+                   GREATEST(MAX(days) FILTER (WHERE amount > 0), 0)
+              FROM bucketed
+          GROUP BY partner_id
+            HAVING ROUND(SUM(amount), %(digits)s) != 0
+                OR bool_or(ROUND(amount, %(digits)s) != 0)
+          ORDER BY SUM(amount) DESC
             """,
-                report._aging_lines_query(as_of_date),
-                where,
+                sources=self._aging_sources(as_of_date, where),
+                date=as_of_date,
+                bucket=self._bucket_sql(SQL("days")),
+                digits=self.env.company.currency_id.decimal_places,
             )
         )
         currency = self.env.company.currency_id
