@@ -1,2 +1,4 @@
 from . import test_deal_documents
+from . import test_performance
+from . import test_stage_engine
 from . import test_ui
