@@ -3,7 +3,9 @@
     python tools/i18n.py DB update   # rewrite addons/*/i18n/<addon>.pot, merge into ru.po and uk.po
     python tools/i18n.py DB check    # exit 1 when a ru/uk entry is missing or untranslated
 
-DB must have the three addons installed (``KEEP_DB=1 make test`` leaves one).
+DB must be a fresh install of the three addons (``KEEP_DB=1 make test`` leaves one): the
+terms of noupdate data (scenarios, mail templates) are read from the database, so an older
+database exports their older texts.
 Run with PYTHONPATH=$ODOO_SRC and the project's .venv python.
 """
 
