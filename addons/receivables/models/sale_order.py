@@ -99,7 +99,7 @@ class SaleOrder(models.Model):
         return [
             {"order_id": self.id, "date_due": line["date"], "amount": line["foreign_amount"]}
             for line in terms["line_ids"]
-            if not self.currency_id.is_zero(line["foreign_amount"])
+            if self.currency_id.compare_amounts(line["foreign_amount"], 0) > 0
         ]
 
     def action_compute_installments(self):
@@ -123,5 +123,11 @@ class SaleOrder(models.Model):
 
     def _action_confirm(self):
         result = super()._action_confirm()
-        self.filtered(lambda order: not order.installment_ids).action_compute_installments()
+        # Orders worth nothing (or less: returns, corrections) expect no receipt.
+        self.filtered(
+            lambda order: (
+                not order.installment_ids
+                and order.currency_id.compare_amounts(order.amount_total, 0) > 0
+            )
+        ).action_compute_installments()
         return result

@@ -67,3 +67,10 @@ class TestPaymentSchedule(ReceivablesCommon):
             order.installment_ids = [
                 Command.create({"date_due": self._days_ago(0), "amount": -5.0})
             ]
+
+    def test_order_worth_nothing_gets_no_schedule(self):
+        order = self._order()
+        order.order_line.product_uom_qty = -1
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.installment_ids)
