@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -61,7 +62,7 @@ class ResPartner(models.Model):
                 ],
             )
         }
-        unpaid = dict(
+        unpaid_by_partner = (
             self.env["sale.order"]
             .sudo()
             ._read_group(
@@ -74,6 +75,10 @@ class ResPartner(models.Model):
                 ["__count"],
             )
         )
+        # Orders may be on a contact of the client: count them on the client, in one pass.
+        unpaid = defaultdict(int)
+        for order_partner, number in unpaid_by_partner:
+            unpaid[order_partner.commercial_partner_id] += number
         payments = dict(
             self.env["account.payment"]
             .sudo()
@@ -97,11 +102,7 @@ class ResPartner(models.Model):
             partner.receivable_overdue_amount = overdue
             partner.receivable_max_days_overdue = max_days if overdue > 0 else 0
             partner.receivable_open_invoice_count = count
-            partner.unpaid_order_count = sum(
-                number
-                for order_partner, number in unpaid.items()
-                if order_partner.commercial_partner_id == client
-            )
+            partner.unpaid_order_count = unpaid[client]
             partner.payment_recent_amount = payments.get(client, 0.0)
             partner.receivable_currency_id = currency
 
