@@ -7,5 +7,7 @@ from . import crm_scenario_step_activity
 from . import crm_stage_log
 from . import crm_team
 from . import sale_order
+from . import sale_order_line
+from . import sales_funnel_demo
 from . import stock_move
 from . import stock_picking

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _sf_opportunity_ids(self):
+    def _deal_ids(self):
         """Deals whose orders were invoiced by these moves, in one query."""
         if not self.ids:
             return set()

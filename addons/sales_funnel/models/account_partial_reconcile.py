@@ -10,13 +10,13 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._sf_schedule_deal_sync()
+        partials._schedule_deal_sync()
         return partials
 
     def unlink(self):
-        self._sf_schedule_deal_sync()
+        self._schedule_deal_sync()
         return super().unlink()
 
-    def _sf_schedule_deal_sync(self):
+    def _schedule_deal_sync(self):
         moves = (self.debit_move_id | self.credit_move_id).move_id
-        self.env["crm.lead"]._sf_schedule_sync(moves=moves)
+        self.env["crm.lead"]._schedule_document_sync(moves=moves)

@@ -7,48 +7,72 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
-from .crm_scenario_step import TRIGGERS
+from .document_facts import DocumentFacts
 
 HEALTH = [("green", "On track"), ("yellow", "Due today"), ("red", "Hanging")]
-# Half a cent: what separates "paid" from "almost paid" after rounding.
-PAID_TOLERANCE = 0.005
 # precommit data key: deals whose documents changed in the current transaction.
 PENDING_SYNC = "sales_funnel.pending_sync"
-
-
-class DocumentFacts:
-    """Where a deal's documents stand, as read in one query by ``_sf_document_facts``."""
-
-    __slots__ = ("confirmed", "delivered", "order_total", "paid_amount", "sent", "untaxed")
-
-    def __init__(
-        self,
-        *,
-        sent=False,
-        confirmed=False,
-        order_total=0.0,
-        untaxed=0.0,
-        paid=0.0,
-        delivered=False,
-    ):
-        self.sent = sent
-        self.confirmed = confirmed
-        self.order_total = order_total
-        self.untaxed = untaxed
-        self.paid_amount = paid
-        self.delivered = delivered
-
-    @property
-    def paid(self):
-        return self.confirmed and self.paid_amount >= self.order_total - PAID_TOLERANCE
-
-    def satisfies(self, trigger):
-        return {
-            "quotation_sent": self.sent,
-            "order_confirmed": self.confirmed,
-            "invoice_paid": self.paid,
-            "delivered": self.confirmed and self.delivered,
-        }.get(trigger, False)
+# A write that touches none of these cannot open or close a stage visit.
+VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id")
+# Per deal: quotation sent, order confirmed, the confirmed orders' total and untaxed amount and
+# what was paid of them (company currency, each order at its own rate), fully delivered.
+DOCUMENT_FACTS_QUERY = """
+    WITH orders AS (
+        SELECT so.opportunity_id AS lead_id,
+               bool_or(so.state IN ('sent', 'sale')) AS sent,
+               bool_or(so.state = 'sale') AS confirmed,
+               COALESCE(SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                        FILTER (WHERE so.state = 'sale'), 0) AS total,
+               COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                        FILTER (WHERE so.state = 'sale'), 0) AS untaxed
+          FROM sale_order so
+         WHERE so.opportunity_id = ANY(%(ids)s)
+      GROUP BY so.opportunity_id
+    ), billed AS (
+        -- What each confirmed order contributes to each posted invoice (invoice currency).
+        SELECT so.opportunity_id AS lead_id, inv.id AS move_id, inv.amount_total AS invoice_total,
+               COALESCE(NULLIF(so.currency_rate, 0), 1) AS rate,
+               SUM(inv_line.price_total) AS contribution
+          FROM sale_order so
+          JOIN sale_order_line sol ON sol.order_id = so.id
+          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+          JOIN account_move_line inv_line ON inv_line.id = rel.invoice_line_id
+          JOIN account_move inv ON inv.id = inv_line.move_id
+         WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
+           AND inv.state = 'posted' AND inv.move_type = 'out_invoice'
+      GROUP BY so.opportunity_id, so.id, inv.id
+    ), invoice_payments AS (
+        SELECT term.move_id, SUM(apr.debit_amount_currency) AS amount
+          FROM account_move_line term
+          JOIN account_partial_reconcile apr ON apr.debit_move_id = term.id
+          JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
+          JOIN account_move payment_move ON payment_move.id = counterpart.move_id
+         WHERE term.move_id IN (SELECT move_id FROM billed)
+           AND term.display_type = 'payment_term'
+           AND payment_move.move_type != 'out_refund'
+      GROUP BY term.move_id
+    ), paid AS (
+        SELECT billed.lead_id,
+               SUM(billed.contribution * payments.amount / billed.invoice_total / billed.rate)
+                   AS amount
+          FROM billed
+          JOIN invoice_payments payments ON payments.move_id = billed.move_id
+         WHERE billed.invoice_total != 0
+      GROUP BY billed.lead_id
+    ), undelivered AS (
+        SELECT DISTINCT so.opportunity_id AS lead_id
+          FROM sale_order so
+          JOIN sale_order_line sol ON sol.order_id = so.id
+         WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
+           AND sol.display_type IS NULL AND sol.qty_delivered_method = 'stock_move'
+           AND sol.product_uom_qty - sol.qty_delivered > 0.00001
+    )
+    SELECT orders.lead_id, orders.sent, orders.confirmed, orders.total, orders.untaxed,
+           COALESCE(paid.amount, 0), undelivered.lead_id IS NULL
+      FROM orders
+ LEFT JOIN paid ON paid.lead_id = orders.lead_id
+ LEFT JOIN undelivered ON undelivered.lead_id = orders.lead_id
+"""
 
 
 class CrmLead(models.Model):
@@ -150,7 +174,7 @@ class CrmLead(models.Model):
     @api.depends("activity_state", "active", "stage_id.is_won", "type")
     def _compute_health(self):
         for lead in self:
-            if not lead._sf_is_open():
+            if not lead._is_open_deal():
                 lead.health = False
             elif lead.activity_state in ("overdue", False):
                 lead.health = "red"
@@ -177,18 +201,11 @@ class CrmLead(models.Model):
         ]
 
     def _compute_document_progress(self):
-        facts = self._sf_document_facts() if self.ids else {}
+        facts = self._document_facts() if self.ids else {}
         for lead in self:
-            fact = facts.get(lead.id) if lead.id else None
-            if fact and fact.confirmed:
-                total = fact.order_total
-                lead.payment_progress = (
-                    min(100.0, 100.0 * fact.paid_amount / total) if total else 100.0
-                )
-                lead.delivery_done = fact.delivered
-            else:
-                lead.payment_progress = 0.0
-                lead.delivery_done = False
+            fact = facts.get(lead.id, DocumentFacts()) if lead.id else DocumentFacts()
+            lead.payment_progress = fact.paid_percent
+            lead.delivery_done = fact.has_confirmed_order and fact.is_delivered
 
     # ------------------------------------------------------------
     # ORM
@@ -197,19 +214,27 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        tracked = leads.filtered(lambda lead: lead._sf_tracked())
-        self.env["crm.stage.log"]._open_visits(tracked)
-        tracked._sf_plan_entry_activities()
+        in_funnel = leads.filtered(lambda lead: lead._is_in_funnel())
+        in_funnel._align_with_scenario(entering=True)
+        if not self.env.su:
+            in_funnel._check_can_start_on_step()
+        self.env["crm.stage.log"]._open_visits(in_funnel)
+        in_funnel._plan_entry_activities()
         return leads
 
     def write(self, vals):
-        if "stage_id" in vals and not self.env.su:
-            self._sf_check_direct_move(vals["stage_id"])
-        leaving = self._sf_leaving(vals)
+        if not self.env.su:
+            self._check_user_write(vals)
+        positions = self._funnel_positions() if any(f in vals for f in VISIT_FIELDS) else None
         result = super().write(vals)
-        if leaving:
-            self._sf_log_transition(leaving, vals)
+        if positions is not None:
+            self._enter_funnel_on_scenario_steps(positions, vals)
+            self._log_visit_changes(positions)
         return result
+
+    def unlink(self):
+        self.env["crm.stage.log"]._keep_after_deletion(self)
+        return super().unlink()
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -230,6 +255,19 @@ class CrmLead(models.Model):
             lambda stage: (stage.sequence, stage.id)
         )
 
+    def _merge_data(self, fnames=None):
+        data = super()._merge_data(fnames)
+        # Merging is not moving: the surviving scenario deal (the first, the most advanced)
+        # keeps its step, and its documents decide the rest once the orders are merged.
+        survivor = self[:1]
+        if survivor.scenario_id and "stage_id" in data:
+            data["stage_id"] = survivor.stage_id.id
+        return data
+
+    def _merge_dependences(self, opportunities):
+        super()._merge_dependences(opportunities)
+        self.env["crm.stage.log"]._pass_to_surviving_deal(self, opportunities)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -241,13 +279,14 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("Deal %(deal)s has no scenario: choose one first.", deal=self.name)
             )
+        self._check_not_lost()
         target = (
             self.scenario_id._step_for_stage(self.env["crm.stage"].browse(stage_id))
             if stage_id
             else False
         )
         if not target:
-            target = self._sf_next_step()
+            target = self._next_scenario_step()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Move the deal"),
@@ -261,32 +300,34 @@ class CrmLead(models.Model):
         }
 
     def action_set_won_rainbowman(self):
-        # Closing won asks for the result of the last activity, like any move (seed 002).
-        if len(self) == 1 and self.scenario_id and self.type == "opportunity":
+        # Closing won asks for the result of the last activity, like any move.
+        if len(self) == 1 and self._is_scenario_deal():
             won = self.scenario_id._won_step()
             if won:
                 return self.action_open_move_wizard(won.stage_id.id)
         return super().action_set_won_rainbowman()
 
     def action_set_lost(self, **additional_values):
-        if not additional_values.get("lost_reason_id") and self.filtered(
-            lambda lead: lead.scenario_id and lead.type == "opportunity"
-        ):
+        scenario_deals = self.filtered(lambda lead: lead._is_scenario_deal())
+        if scenario_deals and not additional_values.get("lost_reason_id"):
             raise UserError(self.env._("Give the reason why the deal is lost."))
-        result = super().action_set_lost(**additional_values)
-        self._sf_request_loss_approval()
-        return result
+        if scenario_deals:
+            # The reason first: archiving a scenario deal without one is refused.
+            scenario_deals.write(additional_values)
+        return super().action_set_lost(**additional_values)
 
     def action_unarchive(self):
+        if not self.env.su:
+            self._check_can_reopen()
         pending = self.filtered("loss_approval_state")
-        pending.sudo()._sf_finish_approval_activity(self.env._("Deal restored"))
+        pending.sudo()._finish_approval_activity(self.env._("Deal restored"))
         pending.sudo().write({"loss_approval_state": False})
         return super().action_unarchive()
 
     def action_approve_loss(self):
-        self._sf_check_head()
+        self._check_is_head(self.env._("Only the head of sales approves losses."))
         for lead in self.filtered(lambda lead: lead.loss_approval_state == "pending"):
-            lead.sudo()._sf_finish_approval_activity(self.env._("Loss approved"))
+            lead.sudo()._finish_approval_activity(self.env._("Loss approved"))
             lead.sudo().loss_approval_state = "approved"
             lead.message_post(
                 body=self.env._("Loss approved by %(user)s.", user=self.env.user.name)
@@ -295,7 +336,7 @@ class CrmLead(models.Model):
 
     def action_return_deal(self):
         self.ensure_one()
-        self._sf_check_head()
+        self._check_is_head(self.env._("Only the head of sales returns lost deals."))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Return the deal"),
@@ -306,34 +347,70 @@ class CrmLead(models.Model):
         }
 
     # ------------------------------------------------------------
-    # BUSINESS: moves
+    # BUSINESS: what a deal is
     # ------------------------------------------------------------
 
-    def _sf_is_open(self):
+    def _is_open_deal(self):
         self.ensure_one()
         return self.type == "opportunity" and self.active and not self.stage_id.is_won
 
-    def _sf_tracked(self):
+    def _is_in_funnel(self):
+        """An opportunity, won or not, that is not lost: it has exactly one open visit."""
+        self.ensure_one()
         return self.type == "opportunity" and self.active
 
-    def _sf_steps(self):
+    def _is_scenario_deal(self):
+        self.ensure_one()
+        return bool(self.scenario_id) and self.type == "opportunity"
+
+    def _scenario_steps(self):
         return self.scenario_id.step_ids
 
-    def _sf_next_step(self):
-        self.ensure_one()
-        steps = self._sf_steps()
-        if self.scenario_step_id not in steps:
-            return steps[:1]
-        index = list(steps).index(self.scenario_step_id)
-        return steps[index + 1] if index + 1 < len(steps) else self.env["crm.scenario.step"]
+    def _step_position(self):
+        """Index of the current step in the scenario, -1 when the stage is not one of its steps."""
+        steps = list(self._scenario_steps())
+        return steps.index(self.scenario_step_id) if self.scenario_step_id in steps else -1
 
-    def _sf_check_direct_move(self, stage_id):
-        """People move scenario deals through the move dialog, which records the activity result."""
-        moved = self.filtered(
-            lambda lead: (
-                lead.scenario_id and lead.type == "opportunity" and lead.stage_id.id != stage_id
+    def _next_scenario_step(self):
+        self.ensure_one()
+        steps = self._scenario_steps()
+        position = self._step_position()
+        if position + 1 < len(steps):
+            return steps[position + 1]
+        return self.env["crm.scenario.step"]
+
+    # ------------------------------------------------------------
+    # BUSINESS: who may change what
+    # ------------------------------------------------------------
+
+    def _check_is_head(self, message):
+        if not self.env.user.has_group("sales_funnel.group_active_sales_head"):
+            raise AccessError(message)
+
+    def _check_user_write(self, vals):
+        """The scenario's rules, for every caller that is not the engine itself: the form,
+        the list's Archive and mass edit, Odoo's wizards and plain RPC alike."""
+        if "stage_id" in vals:
+            self._check_direct_stage_write(vals["stage_id"])
+        if "scenario_id" in vals:
+            self._check_scenario_change(vals["scenario_id"])
+        if "loss_approval_state" in vals:
+            raise AccessError(
+                self.env._(
+                    "Losses are approved with the Approve loss button of the head of sales."
+                )
             )
-        )
+        if "active" in vals:
+            if vals["active"]:
+                self._check_can_reopen()
+            else:
+                self._check_can_archive(vals)
+        if vals.get("type") == "lead":
+            self._check_can_turn_into_lead()
+
+    def _check_direct_stage_write(self, stage_id):
+        """People move scenario deals through the move dialog, which records the activity result."""
+        moved = self.filtered(lambda lead: lead.scenario_id and lead.stage_id.id != stage_id)
         if moved:
             raise UserError(
                 self.env._(
@@ -345,9 +422,88 @@ class CrmLead(models.Model):
                 )
             )
 
+    def _check_scenario_change(self, scenario_id):
+        switched = self.filtered(
+            lambda lead: lead._is_scenario_deal() and lead.scenario_id.id != scenario_id
+        )
+        if switched:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s follows the scenario %(scenario)s: only the head of sales "
+                    "changes or removes the scenario of a deal.",
+                    deal=switched[0].name,
+                    scenario=switched[0].scenario_id.name,
+                )
+            )
+
+    def _check_can_archive(self, vals):
+        """Archiving a scenario deal is losing it: with a reason, and the approval it asks."""
+        without_reason = self.filtered(
+            lambda lead: lead.active
+            and lead._is_scenario_deal()
+            and not (vals.get("lost_reason_id") or lead.lost_reason_id)
+        )
+        if without_reason:
+            raise UserError(
+                self.env._(
+                    "Deal %(deal)s follows the scenario %(scenario)s: close it with the Lost "
+                    "button and a reason instead of archiving it.",
+                    deal=without_reason[0].name,
+                    scenario=without_reason[0].scenario_id.name,
+                )
+            )
+
+    def _check_can_reopen(self):
+        lost = self.filtered(lambda lead: not lead.active and lead._is_scenario_deal())
+        if lost:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s is lost: only the head of sales reopens it, with Return the "
+                    "deal.",
+                    deal=lost[0].name,
+                )
+            )
+
+    def _check_can_turn_into_lead(self):
+        deals = self.filtered(lambda lead: lead._is_scenario_deal())
+        if deals:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s follows a scenario: only the head of sales turns it back "
+                    "into a lead.",
+                    deal=deals[0].name,
+                )
+            )
+
+    def _check_not_lost(self):
+        if not self.active:
+            raise UserError(
+                self.env._(
+                    "Deal %(deal)s is lost: the head of sales may return it to a step with "
+                    "Return the deal.",
+                    deal=self.name,
+                )
+            )
+
+    def _check_can_start_on_step(self):
+        """A salesperson's new scenario deal starts on the first step (any open step of a
+        manual scenario): a step further on is reached by moves and documents."""
+        for lead in self.filtered("scenario_id"):
+            step = lead.scenario_step_id
+            manual = lead.scenario_id.transition_mode == "manual"
+            if step.is_won or (not manual and step != lead.scenario_id._first_step()):
+                raise UserError(
+                    self.env._(
+                        "New deals of the scenario %(scenario)s start on %(step)s.",
+                        scenario=lead.scenario_id.name,
+                        step=lead.scenario_id._first_step().stage_id.name,
+                    )
+                )
+
     def _check_can_move_to(self, step):
         """Refuse, in the user's language, a move the scenario does not allow."""
         self.ensure_one()
+        self._check_not_lost()
         if step.scenario_id != self.scenario_id:
             raise UserError(
                 self.env._(
@@ -360,30 +516,42 @@ class CrmLead(models.Model):
             raise UserError(
                 self.env._("The deal is already on the step %(step)s.", step=step.stage_id.name)
             )
+        if self.stage_id.is_won:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s is won: only the head of sales reopens it.", deal=self.name
+                )
+            )
         self._check_can_leave_step()
         if step.is_won:
             self._check_can_close_won()
             return
         if self.scenario_id.transition_mode == "manual":
             return
-        if step != self._sf_next_step():
+        self._check_is_next_step(step)
+        self._check_documents_open(step)
+
+    def _check_is_next_step(self, step):
+        if step != self._next_scenario_step():
             raise UserError(
                 self.env._(
                     "In the scenario %(scenario)s deals go forward one step at a time: "
                     "from %(current)s the next step is %(next)s.",
                     scenario=self.scenario_id.name,
                     current=self.stage_id.name,
-                    next=self._sf_next_step().stage_id.name or self.env._("none"),
+                    next=self._next_scenario_step().stage_id.name or self.env._("none"),
                 )
             )
-        if step.trigger and not self._sf_document_facts().get(self.id, DocumentFacts()).satisfies(
+
+    def _check_documents_open(self, step):
+        if step.trigger and not self._document_facts().get(self.id, DocumentFacts()).satisfies(
             step.trigger
         ):
             raise UserError(
                 self.env._(
                     "The deal enters %(step)s by itself when this happens: %(trigger)s.",
                     step=step.stage_id.name,
-                    trigger=dict(TRIGGERS)[step.trigger],
+                    trigger=step._entry_condition_label(),
                 )
             )
 
@@ -409,26 +577,25 @@ class CrmLead(models.Model):
             )
 
     def _check_can_close_won(self):
-        """Close-won check (seed 002): a client, 100% paid and 100% delivered."""
+        """A deal is won with a customer, its confirmed orders paid and delivered in full."""
         self.ensure_one()
         problems = []
         if not self.partner_id:
             problems.append(self.env._("the deal has no customer"))
-        facts = self._sf_document_facts().get(self.id, DocumentFacts())
-        if not facts.confirmed:
+        facts = self._document_facts().get(self.id, DocumentFacts())
+        if not facts.has_confirmed_order:
             if self.scenario_id.transition_mode == "auto":
                 problems.append(self.env._("the deal has no confirmed order"))
         else:
-            if not facts.paid:
-                currency = self.order_ids.filtered(lambda o: o.state == "sale")[:1].currency_id
+            if not facts.is_paid:
                 problems.append(
                     self.env._(
                         "the confirmed orders are paid %(paid)s of %(total)s",
-                        paid=format_amount(self.env, facts.paid_amount, currency),
-                        total=format_amount(self.env, facts.order_total, currency),
+                        paid=format_amount(self.env, facts.paid_amount, self.company_currency),
+                        total=format_amount(self.env, facts.confirmed_total, self.company_currency),
                     )
                 )
-            if not facts.delivered:
+            if not facts.is_delivered:
                 problems.append(self.env._("the confirmed orders are not fully delivered"))
         if problems:
             raise UserError(
@@ -439,42 +606,73 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _sf_move(self, step):
-        """Move to a step after the user's move passed the checks; writes as the engine."""
-        self.sudo().write(self._sf_stage_values(step))
+    # ------------------------------------------------------------
+    # BUSINESS: moves and the stage log
+    # ------------------------------------------------------------
 
-    def _sf_stage_values(self, step):
+    def _move_to_step(self, step):
+        """Move to a step after the user's move passed the checks; writes as the engine."""
+        self.sudo().write(self._step_values(step))
+
+    @api.model
+    def _step_values(self, step):
         values = {"stage_id": step.stage_id.id}
         if not step.is_won and step.probability:
             values["probability"] = step.probability
         return values
 
-    def _sf_leaving(self, vals):
-        """Deals whose stage visit ends with this write, with the outcome of that visit."""
-        if "stage_id" not in vals and "active" not in vals:
-            return {}
-        new_stage = self.env["crm.stage"].browse(vals.get("stage_id"))
-        leaving = {}
-        for lead in self.filtered(lambda lead: lead.type == "opportunity"):
-            if "active" in vals and bool(vals["active"]) != lead.active:
-                leaving[lead] = "lost" if lead.active else "reopened"
-            elif lead.active and "stage_id" in vals and lead.stage_id != new_stage:
-                leaving[lead] = "won" if new_stage.is_won and not lead.stage_id.is_won else "moved"
-        return leaving
+    def _funnel_positions(self):
+        """Where each deal stands before a write, to tell what the write changed."""
+        return {lead: (lead._is_in_funnel(), lead.active, lead.stage_id) for lead in self}
 
-    def _sf_log_transition(self, leaving, vals):
+    def _enter_funnel_on_scenario_steps(self, positions, vals):
+        entering = self.filtered(lambda lead: lead._is_in_funnel() and not positions[lead][0])
+        converted = entering.filtered(lambda lead: positions[lead][1])
+        converted._align_with_scenario(entering=True)
+        if "scenario_id" in vals:
+            (self - converted).filtered("scenario_id")._align_with_scenario()
+
+    def _align_with_scenario(self, entering=False):
+        """A deal that enters a scenario (a new deal, a converted lead, a scenario set or
+        switched) stands on one of its steps: its own stage when the scenario has it, else the
+        first step. Only a deal already won stays on a won step."""
+        for lead in self.filtered("scenario_id"):
+            step = lead.scenario_id._step_for_stage(lead.stage_id)
+            if not step or (entering and step.is_won):
+                # Below the scenario rules: this is where the deal starts, not a move.
+                super(CrmLead, lead.sudo()).write(
+                    self._step_values(lead.scenario_id._first_step())
+                )
+
+    def _log_visit_changes(self, positions):
+        """Close and open the stage visits a write ended or began."""
         log = self.env["crm.stage.log"]
-        by_outcome = defaultdict(self.browse)
-        for lead, outcome in leaving.items():
-            by_outcome[outcome] |= lead
-        for outcome in ("moved", "won", "lost"):
-            log._close_visits(by_outcome[outcome], outcome)
-        entered = by_outcome["moved"] | by_outcome["won"] | by_outcome["reopened"]
-        log._open_visits(entered)
-        if "stage_id" in vals:
-            (by_outcome["moved"] | by_outcome["won"])._sf_plan_entry_activities()
+        closed = defaultdict(self.browse)
+        entered = reopened = self.browse()
+        for lead, (was_in_funnel, was_active, old_stage) in positions.items():
+            in_funnel = lead._is_in_funnel()
+            if was_in_funnel and not in_funnel:
+                closed["lost" if was_active and not lead.active else "left"] |= lead
+            elif in_funnel and not was_in_funnel:
+                entered |= lead
+                if not was_active:
+                    reopened |= lead
+            elif in_funnel and lead.stage_id != old_stage:
+                if lead.stage_id.is_won and not old_stage.is_won:
+                    closed["won"] |= lead
+                else:
+                    closed["moved"] |= lead
+                    if old_stage.is_won:
+                        reopened |= lead
+        log._retract_final_outcomes(reopened)
+        for outcome, leads in closed.items():
+            log._close_visits(leads, outcome)
+        moved = closed["moved"] | closed["won"]
+        log._open_visits(entered | moved)
+        (moved | (entered - reopened))._plan_entry_activities()
+        closed["lost"]._request_loss_approval()
 
-    def _sf_plan_entry_activities(self):
+    def _plan_entry_activities(self):
         values = []
         today = fields.Date.context_today(self)
         for lead in self:
@@ -503,11 +701,13 @@ class CrmLead(models.Model):
     # BUSINESS: the engine driven by documents
     # ------------------------------------------------------------
 
-    def _sf_document_facts(self):
+    def _document_facts(self):
         """Facts about the orders, invoices, payments and deliveries of these deals, in one query.
 
-        "Paid" is measured against the confirmed orders' total: the payments reconciled with
-        their posted customer invoices (down payments included); credit notes do not pay.
+        "Paid" is measured against the confirmed orders' total, in the company currency: the
+        payments reconciled with their posted customer invoices (down payments included),
+        an invoice's payments shared between the orders it bills by what each contributes to
+        it; credit notes do not pay.
         """
         for model, names in (
             (
@@ -518,77 +718,31 @@ class CrmLead(models.Model):
                 "sale.order.line",
                 ["qty_delivered", "product_uom_qty", "qty_delivered_method", "invoice_lines"],
             ),
-            ("account.move", ["state", "move_type"]),
-            ("account.move.line", ["display_type", "move_id"]),
+            ("account.move", ["state", "move_type", "amount_total"]),
+            ("account.move.line", ["display_type", "move_id", "price_total"]),
             (
                 "account.partial.reconcile",
                 ["debit_amount_currency", "debit_move_id", "credit_move_id"],
             ),
         ):
             self.env[model].flush_model(names)
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH orders AS (
-                SELECT so.opportunity_id AS lead_id,
-                       bool_or(so.state IN ('sent', 'sale')) AS sent,
-                       bool_or(so.state = 'sale') AS confirmed,
-                       COALESCE(SUM(so.amount_total) FILTER (WHERE so.state = 'sale'), 0) AS total,
-                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                                FILTER (WHERE so.state = 'sale'), 0) AS untaxed
-                  FROM sale_order so
-                 WHERE so.opportunity_id = ANY(%(ids)s)
-              GROUP BY so.opportunity_id
-            ), invoices AS (
-                SELECT DISTINCT so.opportunity_id AS lead_id, inv_line.move_id
-                  FROM sale_order so
-                  JOIN sale_order_line sol ON sol.order_id = so.id
-                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                  JOIN account_move_line inv_line ON inv_line.id = rel.invoice_line_id
-                  JOIN account_move inv ON inv.id = inv_line.move_id
-                 WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
-                   AND inv.state = 'posted' AND inv.move_type = 'out_invoice'
-            ), paid AS (
-                SELECT invoices.lead_id, SUM(apr.debit_amount_currency) AS amount
-                  FROM invoices
-                  JOIN account_move_line term ON term.move_id = invoices.move_id
-                                             AND term.display_type = 'payment_term'
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = term.id
-                  JOIN account_move_line counterpart ON counterpart.id = apr.credit_move_id
-                  JOIN account_move payment_move ON payment_move.id = counterpart.move_id
-                 WHERE payment_move.move_type != 'out_refund'
-              GROUP BY invoices.lead_id
-            ), undelivered AS (
-                SELECT DISTINCT so.opportunity_id AS lead_id
-                  FROM sale_order so
-                  JOIN sale_order_line sol ON sol.order_id = so.id
-                 WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
-                   AND sol.display_type IS NULL AND sol.qty_delivered_method = 'stock_move'
-                   AND sol.product_uom_qty - sol.qty_delivered > 0.00001
-            )
-            SELECT orders.lead_id, orders.sent, orders.confirmed, orders.total, orders.untaxed,
-                   COALESCE(paid.amount, 0), undelivered.lead_id IS NULL
-              FROM orders
-         LEFT JOIN paid ON paid.lead_id = orders.lead_id
-         LEFT JOIN undelivered ON undelivered.lead_id = orders.lead_id
-            """,
-                ids=list(self.ids),
-            )
-        )
+        rounding = {lead.id: lead.company_currency.rounding or 0.01 for lead in self}
+        self.env.cr.execute(SQL(DOCUMENT_FACTS_QUERY, ids=list(self.ids)))
         return {
             lead_id: DocumentFacts(
-                sent=sent,
-                confirmed=confirmed,
-                order_total=total,
-                untaxed=untaxed,
-                paid=paid,
-                delivered=delivered,
+                has_sent_quotation=sent,
+                has_confirmed_order=confirmed,
+                confirmed_total=float(total),
+                confirmed_untaxed=float(untaxed),
+                paid_amount=float(paid),
+                is_delivered=delivered,
+                rounding=rounding[lead_id],
             )
             for lead_id, sent, confirmed, total, untaxed, paid, delivered in self.env.cr.fetchall()
         }
 
     @api.model
-    def _sf_schedule_sync(self, lead_ids=(), moves=None):
+    def _schedule_document_sync(self, lead_ids=(), moves=None):
         """Re-evaluate these deals (and those invoiced by ``moves``) once, just before the
         transaction commits.
 
@@ -599,116 +753,130 @@ class CrmLead(models.Model):
         data = self.env.cr.precommit.data
         if PENDING_SYNC not in data:
             data[PENDING_SYNC] = {"leads": set(), "moves": set()}
-            self.env.cr.precommit.add(self.browse()._sf_run_scheduled_sync)
+            self.env.cr.precommit.add(self.browse()._run_document_sync)
         data[PENDING_SYNC]["leads"].update(lead_id for lead_id in lead_ids if lead_id)
         if moves:
             data[PENDING_SYNC]["moves"].update(moves.ids)
 
-    def _sf_run_scheduled_sync(self):
+    def _run_document_sync(self):
         pending = self.env.cr.precommit.data.pop(PENDING_SYNC, None)
         if not pending:
             return
         moves = self.env["account.move"].browse(pending["moves"])
-        self._sf_sync_with_documents(pending["leads"] | moves._sf_opportunity_ids())
+        self._sync_with_documents(pending["leads"] | moves._deal_ids())
         # precommit runs after the main flush: flush what the moves changed.
         self.env.flush_all()
 
     @api.model
-    def _sf_sync_with_documents(self, lead_ids):
+    def _sync_with_documents(self, lead_ids):
         """Re-evaluate deals after their documents changed: move each auto-scenario deal to the
         step its documents now point to, forward or back, and follow the orders' revenue.
 
         A constant number of queries for any number of deals; runs as the engine, after the
         user's own document action passed Odoo's access checks."""
-        leads = (
-            self.sudo()
-            .browse(set(lead_ids))
-            .exists()
-            .filtered(lambda lead: lead.type == "opportunity" and lead.active)
-        )
+        leads = self.sudo().browse(sorted(set(lead_ids))).exists()
         if not leads:
             return
-        facts = leads._sf_document_facts()
-        leads._sf_follow_order_revenue(facts)
+        leads._serialise_document_sync()
+        leads = leads.filtered(lambda lead: lead._is_in_funnel())
+        facts = leads._document_facts()
+        leads._follow_order_revenue(facts)
         moves = defaultdict(lambda: self.sudo().browse())
         notes = {}
         for lead in leads.filtered(lambda lead: lead.scenario_id.transition_mode == "auto"):
-            target, reason = lead._sf_document_step(facts.get(lead.id, DocumentFacts()))
-            if target and target != lead.scenario_step_id:
+            target, note = lead._document_move(facts.get(lead.id, DocumentFacts()))
+            if target:
                 moves[target] |= lead
-                notes[lead.id] = reason
+                notes[lead.id] = note
         for step, step_leads in moves.items():
             # The engine's own batch note below tells the chatter; tracking would post one
             # message per deal.
-            step_leads.with_context(mail_notrack=True).write(step_leads._sf_stage_values(step))
+            step_leads.with_context(mail_notrack=True).write(self._step_values(step))
         if notes:
             self.sudo().browse(notes)._message_log_batch(notes)
 
-    def _sf_follow_order_revenue(self, facts):
+    def _serialise_document_sync(self):
+        """Make concurrent engine passes over one deal conflict.
+
+        Two requests changing documents of one deal at once (two payments, a payment and a
+        delivery) each see only their own document under REPEATABLE READ, so neither alone
+        would move the deal. Every pass first updates the deal's row: the second of two
+        concurrent passes then fails to serialise, and Odoo replays its request, which sees
+        both documents. Rows are locked in id order so that passes over several deals queue
+        instead of deadlocking."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_lead SET write_date = write_date
+                    WHERE id IN (SELECT id FROM crm_lead WHERE id = ANY(%s)
+                                  ORDER BY id FOR NO KEY UPDATE)""",
+                self.ids,
+            )
+        )
+
+    def _follow_order_revenue(self, facts):
         # Once a deal has confirmed orders its expected revenue is their untaxed total.
         for lead in self:
             fact = facts.get(lead.id)
-            if fact and fact.confirmed:
-                revenue = (
-                    lead.company_currency.round(fact.untaxed)
-                    if lead.company_currency
-                    else fact.untaxed
-                )
-                if lead.expected_revenue != revenue:
+            if fact and fact.has_confirmed_order:
+                revenue = lead.company_currency.round(fact.confirmed_untaxed)
+                if lead.company_currency.compare_amounts(lead.expected_revenue, revenue):
                     lead.expected_revenue = revenue
 
-    def _sf_document_step(self, facts):
-        """The step the documents point to and why, or (False, None) to stay."""
+    def _document_move(self, facts):
+        """The step the documents send the deal to, and the chatter note saying why;
+        (False, None) when the deal stays."""
         self.ensure_one()
-        steps = list(self._sf_steps())
-        current = self.scenario_step_id
-        position = steps.index(current) if current in steps else -1
-
-        def reached(step):
-            if step.is_won:
-                return facts.confirmed and facts.paid and facts.delivered and self.partner_id
-            return step.trigger and facts.satisfies(step.trigger)
-
-        # A deal past a document gate it no longer satisfies (payment reversed, order cancelled)
-        # goes back to the last step its documents still support.
-        gates = [i for i, step in enumerate(steps[: position + 1]) if step.trigger or step.is_won]
-        if gates and not reached(steps[gates[-1]]):
-            gate = gates[-1]
-            back = next(
-                (steps[i] for i in reversed(range(gate)) if steps[i].trigger and reached(steps[i])),
-                steps[gate - 1] if gate else None,
+        back, broken_gate = self._step_back_to(facts)
+        if back:
+            return back, Markup("<p>%s</p>") % self.env._(
+                "Moved back to %(step)s: %(condition)s no longer holds (payment reversed, "
+                "order changed, cancelled or moved, or goods returned).",
+                step=back.stage_id.name,
+                condition=broken_gate._entry_condition_label(),
             )
-            if back:
-                return back, Markup("<p>%s</p>") % self.env._(
-                    "Moved back to %(step)s: %(trigger)s no longer holds (payment reversed, "
-                    "order cancelled or goods returned).",
-                    step=back.stage_id.name,
-                    trigger=dict(TRIGGERS).get(steps[gate].trigger)
-                    or self.env._("paid and delivered"),
-                )
-        forward = next((i for i in reversed(range(len(steps))) if reached(steps[i])), None)
-        if forward is not None and forward > position:
-            step = steps[forward]
-            return step, Markup("<p>%s</p>") % self.env._(
-                "Moved to %(step)s by its documents: %(trigger)s.",
-                step=step.stage_id.name,
-                trigger=dict(TRIGGERS).get(step.trigger)
-                if not step.is_won
-                else self.env._("paid and delivered"),
+        forward = self._step_forward_to(facts)
+        if forward:
+            return forward, Markup("<p>%s</p>") % self.env._(
+                "Moved to %(step)s by its documents: %(condition)s.",
+                step=forward.stage_id.name,
+                condition=forward._entry_condition_label(),
             )
         return False, None
+
+    def _step_back_to(self, facts):
+        """When a gate the deal passed no longer holds, the step before the first such gate,
+        every gate from the scenario's start checked; with that gate. (None, None) otherwise."""
+        steps = list(self._scenario_steps())
+        for index in range(1, self._step_position() + 1):
+            if steps[index]._is_gate() and not self._gate_opens(steps[index], facts):
+                return steps[index - 1], steps[index]
+        return None, None
+
+    def _step_forward_to(self, facts):
+        """The furthest gate ahead of the deal that its documents open, every gate before it
+        open too; None when there is none ahead."""
+        steps = list(self._scenario_steps())
+        furthest = None
+        for index, step in enumerate(steps):
+            if not step._is_gate():
+                continue
+            if not self._gate_opens(step, facts):
+                break
+            furthest = index
+        if furthest is not None and furthest > self._step_position():
+            return steps[furthest]
+        return None
+
+    def _gate_opens(self, step, facts):
+        if step.is_won:
+            return bool(facts.closes_the_sale and self.partner_id)
+        return facts.satisfies(step.trigger)
 
     # ------------------------------------------------------------
     # BUSINESS: loss approval
     # ------------------------------------------------------------
 
-    def _sf_check_head(self):
-        if not self.env.user.has_group("sales_funnel.group_active_sales_head"):
-            raise AccessError(
-                self.env._("Only the head of sales approves losses or returns lost deals.")
-            )
-
-    def _sf_request_loss_approval(self):
+    def _request_loss_approval(self):
         to_approve = self.filtered(
             lambda lead: (
                 not lead.active and lead.scenario_id.loss_approval and lead.type == "opportunity"
@@ -735,16 +903,17 @@ class CrmLead(models.Model):
         ]
         self.env["mail.activity"].sudo().with_context(active_test=False).create(values)
 
-    def _sf_return_from_loss(self, step, message):
-        """Restore a lost deal on one of its steps; its lost visit no longer counts as a loss."""
+    def _return_from_loss(self, step, message):
+        """Restore a lost deal on one of its steps, in one visit there; its loss no longer
+        counts as one."""
         self.ensure_one()
-        lost_visit = self.stage_log_ids.filtered(lambda visit: visit.outcome == "lost")[:1]
-        self._sf_finish_approval_activity(self.env._("Deal returned"))
-        self.write({"loss_approval_state": False})
-        self.action_unarchive()
+        self._finish_approval_activity(self.env._("Deal returned"))
+        values = {"loss_approval_state": False}
         if step != self.scenario_step_id:
-            self._sf_move(step)
-        lost_visit.write({"outcome": "moved"})
+            # Still archived: the step changes without a visit, the restore opens it there.
+            values.update(self._step_values(step))
+        self.write(values)
+        self.action_unarchive()
         self.message_post(body=message, partner_ids=self.user_id.partner_id.ids)
         self.activity_schedule(
             "mail.mail_activity_data_todo",
@@ -752,7 +921,7 @@ class CrmLead(models.Model):
             user_id=(self.user_id or self.env.user).id,
         )
 
-    def _sf_won_effect(self):
+    def _won_effect(self):
         message = self._get_rainbowman_message()
         if not message:
             return {"type": "ir.actions.act_window_close"}
@@ -761,7 +930,7 @@ class CrmLead(models.Model):
             "effect": {"fadeout": "slow", "message": message, "type": "rainbow_man"},
         }
 
-    def _sf_finish_approval_activity(self, feedback):
+    def _finish_approval_activity(self, feedback):
         approval_type = self.env.ref("sales_funnel.mail_activity_type_loss_approval")
         activities = self.env["mail.activity"].search(
             [
@@ -784,84 +953,3 @@ class CrmLead(models.Model):
         for team in hanging.team_id.filtered(lambda team: team.user_id.email):
             template.send_mail(team.id)
         return hanging
-
-    # ------------------------------------------------------------
-    # DEMO
-    # ------------------------------------------------------------
-
-    @api.model
-    def _sf_demo_pipeline(self, team_xmlid, product_xmlids, deals):
-        """Demo data: play deals through the team's scenario with real documents, then spread
-        each deal's stage history over the past ``days`` so the funnel tells a story."""
-        team = self.env.ref(team_xmlid)
-        steps = team.scenario_id.step_ids
-        goods, service = (self.env.ref(xmlid) for xmlid in product_xmlids)
-        now = fields.Datetime.now()
-        for spec in deals:
-            reached = spec["step"]
-            lead = self.create(
-                {
-                    "name": spec["name"],
-                    "type": "opportunity",
-                    "partner_id": self.env.ref(spec["partner"]).id,
-                    "user_id": self.env.ref(spec["user"]).id,
-                    "team_id": team.id,
-                    "primary_demand": spec["demand"],
-                    "expected_revenue": spec.get("revenue", 0.0),
-                }
-            )
-            order = self.env["sale.order"]
-            for position, step in enumerate(steps[1:reached], start=2):
-                lead.activity_ids.action_feedback(feedback=self.env._("Done"))
-                if step.trigger == "quotation_sent":
-                    product = service if reached == len(steps) else goods
-                    order = self.env["sale.order"].create(
-                        {
-                            "partner_id": lead.partner_id.id,
-                            "opportunity_id": lead.id,
-                            "team_id": team.id,
-                            "user_id": lead.user_id.id,
-                            "order_line": [
-                                (
-                                    0,
-                                    0,
-                                    {
-                                        "product_id": product.id,
-                                        "product_uom_qty": spec.get("qty", 5),
-                                    },
-                                )
-                            ],
-                        }
-                    )
-                    order.action_quotation_sent()
-                elif step.trigger == "order_confirmed":
-                    order.action_confirm()
-                elif step.trigger == "invoice_paid":
-                    invoice = order._create_invoices()
-                    invoice.action_post()
-                    self.env["account.payment.register"].with_context(
-                        active_model="account.move", active_ids=invoice.ids
-                    ).create({})._create_payments()
-                if step.trigger:
-                    self._sf_run_scheduled_sync()
-                elif position <= reached and step != lead.scenario_step_id:
-                    lead.write(lead._sf_stage_values(step))
-            if spec.get("lost"):
-                lead.activity_ids.action_feedback(feedback=self.env._("The client said no"))
-                lead.action_set_lost(lost_reason_id=self.env.ref(spec["lost"]).id)
-                if spec.get("approved"):
-                    lead.action_approve_loss()
-            if spec.get("health") == "overdue":
-                lead.activity_ids.date_deadline = fields.Date.today() - timedelta(days=3)
-            elif spec.get("health") == "nothing":
-                lead.activity_ids.unlink()
-            visits = lead.with_context(active_test=False).stage_log_ids.sorted("id")
-            for index, visit in enumerate(visits):
-                remaining = len(visits) - index
-                visit.write(
-                    {
-                        "date_in": now - timedelta(days=spec["days"] * remaining / len(visits)),
-                        "date_out": visit.date_out
-                        and now - timedelta(days=spec["days"] * (remaining - 1) / len(visits)),
-                    }
-                )

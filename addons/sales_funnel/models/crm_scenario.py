@@ -53,7 +53,7 @@ class CrmScenario(models.Model):
 
     @api.depends("transition_mode")
     def _compute_mode_defaults(self):
-        # Seed 000: in a manual scenario the user plans by hand and no approval is asked.
+        # In a manual scenario the user plans by hand and no approval is asked.
         for scenario in self:
             automatic = scenario.transition_mode == "auto"
             scenario.plan_activities = automatic

@@ -63,11 +63,23 @@ class CrmScenarioStep(models.Model):
                     self.env._(
                         "Scenario %(scenario)s: only one step may be entered on “%(trigger)s”.",
                         scenario=step.scenario_id.name,
-                        trigger=dict(self._fields["trigger"]._description_selection(self.env))[
-                            step.trigger
-                        ],
+                        trigger=step._entry_condition_label(),
                     )
                 )
+
+    def _is_gate(self):
+        """A step the documents open: a trigger step, or the won step (paid and delivered)."""
+        self.ensure_one()
+        return bool(self.trigger or self.is_won)
+
+    def _entry_condition_label(self):
+        """What opens this step, in the user's language."""
+        self.ensure_one()
+        if self.trigger:
+            return dict(self._fields["trigger"]._description_selection(self.env))[self.trigger]
+        if self.is_won:
+            return self.env._("paid and delivered")
+        return ""
 
     @api.depends("scenario_id.name", "stage_id.name")
     def _compute_display_name(self):

@@ -1,22 +1,32 @@
 from odoo import api, fields, models
 
-OUTCOMES = [("moved", "Moved on"), ("won", "Won"), ("lost", "Lost")]
+OUTCOMES = [
+    ("moved", "Moved on"),
+    ("won", "Won"),
+    ("lost", "Lost"),
+    ("merged", "Merged into another deal"),
+    ("left", "Left the pipeline"),
+]
+# A deal has at most one of these, on the visit that closed it last.
+FINAL_OUTCOMES = ("won", "lost")
 
 
 class CrmStageLog(models.Model):
     """One row per visit of a deal to a stage: the basis of every funnel number.
 
     Only the stage engine writes here (as superuser, from crm.lead): no group has write,
-    create or unlink access, so users read and nothing else."""
+    create or unlink access, so users read and nothing else.
+
+    The log is the funnel's memory, so it outlives changes of its deals: a merged deal's
+    visits pass to the surviving deal, a deleted deal's visits stay (without their deal), a
+    deal closed again after being reopened keeps a single final outcome (won or lost)."""
 
     _name = "crm.stage.log"
     _description = "Deal stage visit"
     _order = "date_in desc, id desc"
     _rec_name = "stage_id"
 
-    lead_id = fields.Many2one(
-        "crm.lead", required=True, ondelete="cascade", index=True, string="Deal"
-    )
+    lead_id = fields.Many2one("crm.lead", ondelete="set null", index=True, string="Deal")
     scenario_id = fields.Many2one("crm.scenario", index=True, ondelete="set null")
     stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="restrict")
     user_id = fields.Many2one("res.users", index=True, string="Salesperson")
@@ -32,10 +42,14 @@ class CrmStageLog(models.Model):
     days = fields.Float("Days on step", compute="_compute_days")
 
     def init(self):
-        # One open visit per deal, even under concurrent moves.
+        # One open visit and one final outcome per deal, even under concurrent moves.
         self.env.cr.execute(
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_open_visit
                ON crm_stage_log (lead_id) WHERE date_out IS NULL"""
+        )
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_final_outcome
+               ON crm_stage_log (lead_id) WHERE outcome IN ('won', 'lost')"""
         )
 
     @api.depends("date_in", "date_out")
@@ -73,7 +87,40 @@ class CrmStageLog(models.Model):
     def _close_visits(self, leads, outcome):
         if not leads:
             return
-        visits = self.sudo().search([("lead_id", "in", leads.ids), ("date_out", "=", False)])
-        visits.write({"date_out": fields.Datetime.now(), "outcome": outcome})
-        # The next visit is inserted at once: the one-open-visit index must see this one closed.
-        visits.flush_recordset(["date_out", "outcome"])
+        if outcome in FINAL_OUTCOMES:
+            self._retract_final_outcomes(leads)
+        self._write_and_flush(
+            self._visits_of(leads, [("date_out", "=", False)]),
+            {"date_out": fields.Datetime.now(), "outcome": outcome},
+        )
+
+    @api.model
+    def _retract_final_outcomes(self, leads, outcome="moved"):
+        """The deals are open again, or about to close again: their earlier win or loss no
+        longer counts as one."""
+        self._write_and_flush(
+            self._visits_of(leads, [("outcome", "in", FINAL_OUTCOMES)]), {"outcome": outcome}
+        )
+
+    @api.model
+    def _pass_to_surviving_deal(self, deal, merged_deals):
+        """A merge keeps the merged deals' history on the deal that survives it."""
+        visits = self._visits_of(merged_deals, [])
+        self._retract_final_outcomes(merged_deals, outcome="merged")
+        self._close_visits(merged_deals, "merged")
+        visits.write({"lead_id": deal.id})
+
+    @api.model
+    def _keep_after_deletion(self, leads):
+        """Visits outlive their deal, so that deleting it does not rewrite a past funnel."""
+        self._close_visits(leads, "left")
+
+    def _visits_of(self, leads, domain):
+        return self.sudo().search([("lead_id", "in", leads.ids), *domain])
+
+    @staticmethod
+    def _write_and_flush(visits, values):
+        visits.write(values)
+        # The unique indexes on open visits and final outcomes check each statement: what
+        # comes next must see these rows already changed.
+        visits.flush_recordset(list(values))

@@ -5,10 +5,13 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def write(self, vals):
-        # Every state change (sent, confirmed, cancelled, back to draft) goes through write.
+        # Every state change (sent, confirmed, cancelled, back to draft) goes through write;
+        # an order moved to another deal changes both deals.
         watched = "state" in vals or "opportunity_id" in vals
         before = set(self.sudo().opportunity_id.ids) if watched else set()
         result = super().write(vals)
         if watched:
-            self.env["crm.lead"]._sf_schedule_sync(before | set(self.sudo().opportunity_id.ids))
+            self.env["crm.lead"]._schedule_document_sync(
+                before | set(self.sudo().opportunity_id.ids)
+            )
         return result

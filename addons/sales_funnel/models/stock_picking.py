@@ -13,14 +13,14 @@ class StockPicking(models.Model):
             lambda picking: picking.state == "done" and picking.sale_id.opportunity_id
         )
         deals = done.sale_id.opportunity_id
-        self.env["crm.lead"]._sf_schedule_sync(deals.ids)
+        self.env["crm.lead"]._schedule_document_sync(deals.ids)
         done.filtered(
             lambda picking: picking.picking_type_code == "outgoing"
-        )._sf_plan_delivery_control()
+        )._plan_delivery_control()
         return result
 
-    def _sf_plan_delivery_control(self):
-        """Seed 002: each validated delivery gets a "delivery control" activity in 3 days."""
+    def _plan_delivery_control(self):
+        """Each validated delivery gets a "delivery control" activity on its deal, in 3 days."""
         activity_type = self.env.ref("sales_funnel.mail_activity_type_delivery_control")
         deadline = fields.Date.context_today(self) + timedelta(days=activity_type.delay_count or 3)
         model_id = self.env["ir.model"]._get_id("crm.lead")

@@ -229,7 +229,11 @@ class TestDocumentTriggers(SalesFunnelCommon):
         self._commit_documents()
         self.order.with_user(self.salesperson)._action_cancel()
         self._commit_documents()
-        self.assertEqual(self.deal.stage_id, self.stage("agreement"), "the step before payment")
+        self.assertEqual(
+            self.deal.stage_id,
+            self.stage("presentation"),
+            "no quotation sent any more: the step before the proposal",
+        )
 
     def test_close_won_check(self):
         self.order.with_user(self.salesperson).action_confirm()

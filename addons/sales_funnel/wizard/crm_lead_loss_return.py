@@ -40,14 +40,14 @@ class CrmLeadLossReturn(models.TransientModel):
     def action_return(self):
         self.ensure_one()
         lead = self.lead_id.with_context(active_test=False)
-        lead._sf_check_head()
+        lead._check_is_head(self.env._("Only the head of sales returns lost deals."))
         if lead.active or lead.loss_approval_state != "pending":
             raise UserError(self.env._("Only a lost deal waiting for approval can be returned."))
         if self.step_id not in self.allowed_step_ids:
             raise UserError(
                 self.env._("Return the deal to the step it was lost on or an earlier one.")
             )
-        lead.sudo()._sf_return_from_loss(self.step_id, self._message())
+        lead.sudo()._return_from_loss(self.step_id, self._message())
         return {"type": "ir.actions.act_window_close"}
 
     def _message(self):

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 
 class CrmLeadStageMove(models.TransientModel):
-    """The move dialog: result of the current activity, then the next one (seed 002)."""
+    """The move dialog: result of the current activity, then the next one."""
 
     _name = "crm.lead.stage.move"
     _description = "Move a deal to another step"
@@ -84,10 +84,10 @@ class CrmLeadStageMove(models.TransientModel):
         lead._check_can_move_to(self.step_id)
         self._check_next_action()
         self._record_result()
-        lead._sf_move(self.step_id)
+        lead._move_to_step(self.step_id)
         self._plan_next_activity()
         if self.step_id.is_won:
-            return lead._sf_won_effect()
+            return lead._won_effect()
         return {"type": "ir.actions.act_window_close"}
 
     def _check_next_action(self):
