@@ -215,7 +215,7 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         in_funnel = leads.filtered(lambda lead: lead._is_in_funnel())
-        in_funnel._align_with_scenario(entering=True)
+        in_funnel._align_with_scenario()
         if not self.env.su:
             in_funnel._check_can_start_on_step()
         self.env["crm.stage.log"]._open_visits(in_funnel)

@@ -1,0 +1,241 @@
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import SalesFunnelCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageLogPaths(SalesFunnelCommon):
+    """Every path that makes, closes, reopens, merges or deletes a deal leaves one clean chain
+    of visits: one open visit while the deal is in the funnel, one final outcome at most."""
+
+    def _visits(self, deal):
+        return (
+            self.env["crm.stage.log"]
+            .with_context(active_test=False)
+            .search([("lead_id", "=", deal.id)], order="id")
+        )
+
+    def assertOneCleanChain(self, deal, open_on=None):
+        visits = self._visits(deal)
+        open_visits = visits.filtered(lambda visit: not visit.date_out)
+        if open_on:
+            self.assertEqual(open_visits.stage_id, self.stage(open_on), "one open visit, there")
+        else:
+            self.assertFalse(open_visits, "a deal out of the funnel has no open visit")
+        closed = visits - open_visits
+        self.assertTrue(all(closed.mapped("outcome")), "every closed visit says how it ended")
+        final = visits.filtered(lambda visit: visit.outcome in ("won", "lost"))
+        self.assertLessEqual(len(final), 1, "one final outcome at most")
+        return visits
+
+    def _lead(self, name="Lead", **values):
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": name,
+                    "type": "lead",
+                    "partner_id": self.client.id,
+                    "user_id": self.salesperson.id,
+                    "team_id": self.team.id,
+                    **values,
+                }
+            )
+        )
+
+    def _lose(self, deal):
+        self.env["crm.lead.lost"].with_user(deal.user_id).create(
+            {
+                "lead_ids": deal.ids,
+                "lost_reason_id": self.lost_reason.id,
+                "lost_feedback": "<p>They chose a cheaper supplier</p>",
+            }
+        ).action_lost_reason_apply()
+
+    # conversion ----------------------------------------------------------
+
+    def test_converted_lead_enters_the_funnel(self):
+        lead = self._lead()
+        self.assertFalse(self._visits(lead), "a lead is not in the funnel")
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesperson)
+            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .create({"name": "convert", "action": "exist", "partner_id": self.client.id})
+        )
+        wizard.action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertOneCleanChain(lead, open_on="lead_rating")
+        self.assertTrue(lead.activity_ids, "the first step's entry activity is planned")
+
+    def test_mass_conversion_into_a_scenario_team(self):
+        plain_team = self.env["crm.team"].create({"name": "Plain team"})
+        leads = self._lead("First", team_id=plain_team.id) | self._lead(
+            "Second", team_id=plain_team.id
+        )
+        wizard = (
+            self.env["crm.lead2opportunity.partner.mass"]
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+            .create(
+                {
+                    "name": "convert",
+                    "action": "nothing",
+                    "deduplicate": False,
+                    "team_id": self.team.id,
+                    "user_ids": [Command.set(self.salesperson.ids)],
+                    "force_assignment": True,
+                }
+            )
+        )
+        wizard.action_mass_convert()
+        for lead in leads:
+            lead.scenario_id = self.typical  # a plain team's lead had no scenario
+            self.assertOneCleanChain(lead, open_on="lead_rating")
+
+    def test_writing_the_type_enters_and_leaves_the_funnel(self):
+        lead = self._lead()
+        lead.write({"type": "opportunity"})
+        self.assertOneCleanChain(lead, open_on="lead_rating")
+        lead.with_user(self.head).write({"type": "lead"})
+        visits = self.assertOneCleanChain(lead)
+        self.assertEqual(visits.mapped("outcome"), ["left"])
+
+    # reopening -------------------------------------------------------------
+
+    def _won_deal(self):
+        deal = self._deal(primary_demand="Drills")
+        self._put_on(deal, "agreement")
+        order = self._quotation_for(deal)
+        order.with_user(self.salesperson).action_confirm()
+        self._pay(self._invoice(order))
+        self._commit_documents()
+        self._deliver(order)
+        self._commit_documents()
+        self.assertEqual(deal.stage_id, self.stage("won"))
+        return deal, order
+
+    def _return_and_redeliver(self, order, user=None):
+        delivery = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_user(user or self.warehouse_user)
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({"picking_id": delivery.id})
+        )
+        wizard.product_return_moves.quantity = 1.0
+        wizard.action_create_exchanges()
+        returned = order.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        returned.move_ids.quantity = 1.0
+        returned.move_ids.picked = True
+        returned.with_user(user or self.warehouse_user).button_validate()
+
+    def test_won_deal_returned_and_delivered_again_is_won_once(self):
+        deal, order = self._won_deal()
+        self._return_and_redeliver(order)
+        self._commit_documents()
+        self.assertEqual(deal.stage_id, self.stage("shipment"), "the goods came back")
+        self.assertOneCleanChain(deal, open_on="shipment")
+        self.assertNotIn("won", self._visits(deal).mapped("outcome"), "not won any more")
+        self._deliver(order)
+        self._commit_documents()
+        self.assertEqual(deal.stage_id, self.stage("won"))
+        visits = self.assertOneCleanChain(deal, open_on="won")
+        self.assertEqual(visits.mapped("outcome").count("won"), 1)
+
+    def test_head_returns_a_lost_deal_in_one_visit(self):
+        deal = self._deal(primary_demand="Drills")
+        self._put_on(deal, "waiting_decision")
+        self._lose(deal)
+        before = len(self._visits(deal))
+        wizard = (
+            self.env["crm.lead.loss.return"]
+            .with_user(self.head)
+            .with_context(active_test=False)
+            .create({"lead_id": deal.id, "note": "Offer a discount"})
+        )
+        wizard.step_id = self.step(self.typical, "commercial_proposal")
+        wizard.action_return()
+        visits = self.assertOneCleanChain(deal, open_on="commercial_proposal")
+        self.assertEqual(len(visits), before + 1, "one visit, on the step returned to")
+        self.assertEqual(visits[-2].stage_id, self.stage("waiting_decision"))
+        self.assertNotIn("lost", visits.mapped("outcome"))
+
+    def test_lost_again_after_a_return_is_lost_once(self):
+        deal = self._deal(primary_demand="Drills")
+        self._lose(deal)
+        deal.with_user(self.head).with_context(active_test=False).action_unarchive()
+        self.assertOneCleanChain(deal, open_on="lead_rating")
+        self._lose(deal)
+        visits = self.assertOneCleanChain(deal)
+        self.assertEqual(visits[-1].outcome, "lost")
+
+    # merge and deletion ----------------------------------------------------
+
+    def test_merge_keeps_every_history(self):
+        ahead = self._deal("Ahead", primary_demand="Drills")
+        self._put_on(ahead, "presentation")
+        behind = self._deal("Behind", primary_demand="Drills")
+        self._put_on(behind, "meeting_preparation")
+        lost = self._deal("Lost", primary_demand="Drills")
+        self._lose(lost)
+        histories = len(self._visits(ahead)) + len(self._visits(behind)) + len(self._visits(lost))
+        (
+            self.env["crm.merge.opportunity"]
+            .with_user(self.salesperson)
+            .with_context(active_model="crm.lead", active_ids=(ahead | behind).ids)
+            .create(
+                {
+                    "opportunity_ids": [Command.set((ahead | behind).ids)],
+                    "user_id": self.salesperson.id,
+                    "team_id": self.team.id,
+                }
+            )
+            .action_merge()
+        )
+        # Odoo's deduplication also merges lost deals into the surviving one.
+        (ahead | lost).with_user(self.salesperson).merge_opportunity()
+        self.assertTrue(ahead.exists())
+        self.assertFalse((behind | lost).exists())
+        self.assertEqual(ahead.stage_id, self.stage("presentation"), "merging is not moving")
+        visits = self.assertOneCleanChain(ahead, open_on="presentation")
+        self.assertEqual(len(visits), histories, "the merged deals' visits came along")
+        self.assertNotIn("lost", visits.mapped("outcome"), "the surviving deal is not lost")
+        self.assertEqual(visits.mapped("outcome").count("merged"), 2)
+
+    def test_merge_into_a_deal_on_another_stage(self):
+        survivor = self._deal("Survivor", primary_demand="Drills")
+        self._put_on(survivor, "agreement")
+        plain = self.env["crm.lead"].create(
+            {
+                "name": "Plain opportunity",
+                "type": "opportunity",
+                "partner_id": self.client.id,
+                "stage_id": self.env.ref("crm.stage_lead1").id,
+                "team_id": self.env["crm.team"].create({"name": "Plain team"}).id,
+            }
+        )
+        (survivor | plain).with_user(self.head).merge_opportunity(
+            user_id=self.salesperson.id, team_id=self.team.id
+        )
+        self.assertEqual(survivor.stage_id, self.stage("agreement"))
+        self.assertOneCleanChain(survivor, open_on="agreement")
+
+    def test_deleting_a_deal_keeps_its_visits(self):
+        deal = self._deal(primary_demand="Drills")
+        self._put_on(deal, "presentation")
+        visit_ids = self._visits(deal).ids
+        deal.with_user(self.head).unlink()
+        visits = self.env["crm.stage.log"].browse(visit_ids)
+        self.assertEqual(len(visits.exists()), len(visit_ids), "the past funnel is unchanged")
+        self.assertFalse(visits.filtered(lambda visit: not visit.date_out))
+        self.assertEqual(visits.sorted("id")[-1].outcome, "left")
+        readable = self.env["crm.stage.log"].with_user(self.salesperson).search(
+            [("id", "in", visit_ids)]
+        )
+        self.assertEqual(readable, visits, "the salesperson still reads their history")
+        hidden = self.env["crm.stage.log"].with_user(self.salesperson_other).search(
+            [("id", "in", visit_ids)]
+        )
+        self.assertFalse(hidden, "a colleague does not")
