@@ -24,6 +24,13 @@ set +e
 run_pytest "$DB" "$LOGDIR/test.log" --require-tours "$ADDONS"/*/tests
 rc=$?
 set -e
+
+# Committed data and several connections: after the transactional tests, on the same database.
+step "Racing two documents of one deal on real connections (bench/deal_race.py)"
+if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/bench/deal_race.py" "$DB" --deals 10; then
+    echo "0 passed, 1 failed (bench/deal_race.py)"
+    rc=1
+fi
 [ -n "${KEEP_DB:-}" ] || drop_db "$DB"
 echo "make test took $(( $(date +%s) - start )) s"
 exit $rc
