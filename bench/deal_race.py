@@ -135,13 +135,21 @@ def _prepare(registry, race, count):
             if race == "payments":
                 deal, _orders, invoices = _deal_with_orders(env, team, partner, product, 2)
                 plans.append(
-                    (deal.id, (accountant.id, _pay, invoices[0].id), (accountant.id, _pay_in_cash, invoices[1].id))
+                    (
+                        deal.id,
+                        (accountant.id, _pay, invoices[0].id),
+                        (accountant.id, _pay_in_cash, invoices[1].id),
+                    )
                 )
             else:
                 deal, orders, invoices = _deal_with_orders(env, team, partner, product, 1)
                 orders.picking_ids.action_assign()
                 plans.append(
-                    (deal.id, (accountant.id, _pay, invoices.id), (warehouse.id, _deliver, orders.picking_ids.id))
+                    (
+                        deal.id,
+                        (accountant.id, _pay, invoices.id),
+                        (warehouse.id, _deliver, orders.picking_ids.id),
+                    )
                 )
             env["crm.lead"]._run_document_sync()
         env.flush_all()
@@ -176,7 +184,9 @@ def _deliver(env, picking_id):
     picking.button_validate()
 
 
-def _request(registry, uid, action, record_id, barrier, tally):
+def _request(registry, request, barrier, tally):
+    """One request: ``(uid, action, record_id)``, replayed by Odoo when it fails to serialise."""
+    uid, action, record_id = request
     first_try = [True]
 
     def work():
@@ -204,10 +214,8 @@ def _race(registry, plans, tally):
     for _deal_id, *requests in plans:
         barrier = threading.Barrier(len(requests))
         threads = [
-            threading.Thread(
-                target=_request, args=(registry, uid, action, record_id, barrier, tally)
-            )
-            for uid, action, record_id in requests
+            threading.Thread(target=_request, args=(registry, request, barrier, tally))
+            for request in requests
         ]
         for thread in threads:
             thread.start()

@@ -13,7 +13,7 @@ HEALTH = [("green", "On track"), ("yellow", "Due today"), ("red", "Hanging")]
 # precommit data key: deals whose documents changed in the current transaction.
 PENDING_SYNC = "sales_funnel.pending_sync"
 # A write that touches none of these cannot open or close a stage visit.
-VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id")
+VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id", "team_id")
 # Per deal: quotation sent, order confirmed, the confirmed orders' total and untaxed amount and
 # what was paid of them (company currency, each order at its own rate), fully delivered.
 DOCUMENT_FACTS_QUERY = """
@@ -265,8 +265,9 @@ class CrmLead(models.Model):
         return data
 
     def _merge_dependences(self, opportunities):
-        super()._merge_dependences(opportunities)
+        result = super()._merge_dependences(opportunities)
         self.env["crm.stage.log"]._pass_to_surviving_deal(self, opportunities)
+        return result
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -396,9 +397,7 @@ class CrmLead(models.Model):
             self._check_scenario_change(vals["scenario_id"])
         if "loss_approval_state" in vals:
             raise AccessError(
-                self.env._(
-                    "Losses are approved with the Approve loss button of the head of sales."
-                )
+                self.env._("Losses are approved with the Approve loss button of the head of sales.")
             )
         if "active" in vals:
             if vals["active"]:
@@ -439,9 +438,11 @@ class CrmLead(models.Model):
     def _check_can_archive(self, vals):
         """Archiving a scenario deal is losing it: with a reason, and the approval it asks."""
         without_reason = self.filtered(
-            lambda lead: lead.active
-            and lead._is_scenario_deal()
-            and not (vals.get("lost_reason_id") or lead.lost_reason_id)
+            lambda lead: (
+                lead.active
+                and lead._is_scenario_deal()
+                and not (vals.get("lost_reason_id") or lead.lost_reason_id)
+            )
         )
         if without_reason:
             raise UserError(
@@ -629,9 +630,11 @@ class CrmLead(models.Model):
         entering = self.filtered(lambda lead: lead._is_in_funnel() and not positions[lead][0])
         converted = entering.filtered(lambda lead: positions[lead][1])
         converted._align_with_scenario(entering=True)
-        if "scenario_id" in vals:
+        if "scenario_id" in vals or "team_id" in vals:
+            # A new team may bring its scenario with it.
             (self - converted).filtered("scenario_id")._align_with_scenario()
 
+    # pylint: disable-next=missing-return
     def _align_with_scenario(self, entering=False):
         """A deal that enters a scenario (a new deal, a converted lead, a scenario set or
         switched) stands on one of its steps: its own stage when the scenario has it, else the
@@ -639,10 +642,10 @@ class CrmLead(models.Model):
         for lead in self.filtered("scenario_id"):
             step = lead.scenario_id._step_for_stage(lead.stage_id)
             if not step or (entering and step.is_won):
-                # Below the scenario rules: this is where the deal starts, not a move.
-                super(CrmLead, lead.sudo()).write(
-                    self._step_values(lead.scenario_id._first_step())
-                )
+                # Below the scenario rules and the stage log (the write that called this
+                # logs the visit): this is where the deal starts, not a move.
+                first_step = self._step_values(lead.scenario_id._first_step())
+                super(CrmLead, lead.sudo()).write(first_step)  # pylint: disable=super-method-mismatch
 
     def _log_visit_changes(self, positions):
         """Close and open the stage visits a write ended or began."""

@@ -110,9 +110,7 @@ class TestDocumentChanges(SalesFunnelCommon):
     # currencies ------------------------------------------------------------
 
     def test_orders_in_two_currencies_compare_in_company_currency(self):
-        foreign = self.env["res.currency"].create(
-            {"name": "FRX", "symbol": "F", "rounding": 0.01}
-        )
+        foreign = self.env["res.currency"].create({"name": "FRX", "symbol": "F", "rounding": 0.01})
         self.env["res.currency.rate"].create(
             {
                 "currency_id": foreign.id,

@@ -49,6 +49,25 @@ class TestScenarioRules(SalesFunnelCommon):
         )
         self.assertTrue(tracked, "the switch is in the chatter")
 
+    def test_deal_moved_into_a_scenario_team(self):
+        plain = self.env["crm.lead"].create(
+            {
+                "name": "Plain",
+                "type": "opportunity",
+                "user_id": self.salesperson.id,
+                "team_id": self.env["crm.team"].create({"name": "Plain team"}).id,
+                "stage_id": self.env.ref("crm.stage_lead3").id,
+            }
+        )
+        self.assertFalse(plain.scenario_id)
+        plain.with_user(self.salesperson).write({"team_id": self.team.id})
+        self.assertEqual(plain.scenario_id, self.typical, "the team's scenario")
+        self.assertEqual(plain.stage_id, self.stage("lead_rating"), "on one of its steps")
+        self.assertEqual(
+            plain.stage_log_ids.filtered(lambda v: not v.date_out).stage_id,
+            self.stage("lead_rating"),
+        )
+
     def test_only_the_head_approves(self):
         self._lose(self.mine)
         self.assertEqual(self.mine.loss_approval_state, "pending")

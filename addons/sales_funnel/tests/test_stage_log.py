@@ -231,11 +231,13 @@ class TestStageLogPaths(SalesFunnelCommon):
         self.assertEqual(len(visits.exists()), len(visit_ids), "the past funnel is unchanged")
         self.assertFalse(visits.filtered(lambda visit: not visit.date_out))
         self.assertEqual(visits.sorted("id")[-1].outcome, "left")
-        readable = self.env["crm.stage.log"].with_user(self.salesperson).search(
-            [("id", "in", visit_ids)]
+        readable = (
+            self.env["crm.stage.log"].with_user(self.salesperson).search([("id", "in", visit_ids)])
         )
         self.assertEqual(readable, visits, "the salesperson still reads their history")
-        hidden = self.env["crm.stage.log"].with_user(self.salesperson_other).search(
-            [("id", "in", visit_ids)]
+        hidden = (
+            self.env["crm.stage.log"]
+            .with_user(self.salesperson_other)
+            .search([("id", "in", visit_ids)])
         )
         self.assertFalse(hidden, "a colleague does not")
