@@ -4,7 +4,7 @@ from odoo import fields, models
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    # The salesperson sees the client's debt before negotiating a new order (seed 004).
+    # The salesperson sees the client's debt before negotiating a new order.
     receivable_open_amount = fields.Monetary(
         related="partner_id.commercial_partner_id.receivable_open_amount",
         string="Client owes",

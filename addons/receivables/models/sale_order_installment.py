@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 
 class SaleOrderInstallment(models.Model):
-    """One expected payment of an order: from its payment terms or typed by hand (seed 002)."""
+    """One expected payment of an order: from its payment terms or typed by hand."""
 
     _name = "sale.order.installment"
     _description = "Order payment installment"

@@ -4,7 +4,7 @@ from odoo.tools.safe_eval import safe_eval
 
 
 class ReceivablesNotifyWizard(models.TransientModel):
-    """Select debtors by any filter, preview each notice, send them (seed 003)."""
+    """Select debtors by any filter, preview each notice, send them."""
 
     _name = "receivables.notify.wizard"
     _description = "Debtor notification"
