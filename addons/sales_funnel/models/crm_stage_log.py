@@ -116,10 +116,14 @@ class CrmStageLog(models.Model):
         self._close_visits(leads, "left")
 
     def _visits_of(self, leads, domain):
+        if not leads:
+            return self.sudo().browse()
         return self.sudo().search([("lead_id", "in", leads.ids), *domain])
 
     @staticmethod
     def _write_and_flush(visits, values):
+        if not visits:
+            return
         visits.write(values)
         # The unique indexes on open visits and final outcomes check each statement: what
         # comes next must see these rows already changed.
