@@ -2,6 +2,8 @@ from odoo import fields
 from odoo.fields import Command
 from odoo.tests import tagged
 
+from odoo.addons.sales_funnel.models.document_facts import DocumentFacts
+
 from .common import SalesFunnelCommon
 
 
@@ -137,3 +139,13 @@ class TestDocumentChanges(SalesFunnelCommon):
         self._pay(self._invoice(home_order))
         self._commit_documents()
         self.assertEqual(deal.stage_id, self.stage("shipment"))
+
+    # rounding ----------------------------------------------------------------
+
+    def test_paid_within_the_currency_rounding(self):
+        whole_units = {"confirmed_total": 100.0, "has_confirmed_order": True, "rounding": 1.0}
+        self.assertTrue(DocumentFacts(paid_amount=99.6, **whole_units).is_paid)
+        self.assertFalse(DocumentFacts(paid_amount=99.4, **whole_units).is_paid)
+        cents = dict(whole_units, rounding=0.01)
+        self.assertFalse(DocumentFacts(paid_amount=99.6, **cents).is_paid)
+        self.assertTrue(DocumentFacts(paid_amount=99.996, **cents).is_paid)
