@@ -488,11 +488,14 @@ class CrmLead(models.Model):
 
     def _check_can_start_on_step(self):
         """A salesperson's new scenario deal starts on the first step (any open step of a
-        manual scenario): a step further on is reached by moves and documents."""
+        manual scenario): a step further on is reached by moves and documents. The head may
+        bring deals in on any open step (an import of a running pipeline); nobody creates a
+        deal already won, which only documents and the move dialog's checks can make."""
+        head = self.env.user.has_group("sales_funnel.group_active_sales_head")
         for lead in self.filtered("scenario_id"):
             step = lead.scenario_step_id
-            manual = lead.scenario_id.transition_mode == "manual"
-            if step.is_won or (not manual and step != lead.scenario_id._first_step()):
+            free = head or lead.scenario_id.transition_mode == "manual"
+            if step.is_won or (not free and step != lead.scenario_id._first_step()):
                 raise UserError(
                     self.env._(
                         "New deals of the scenario %(scenario)s start on %(step)s.",

@@ -144,6 +144,21 @@ class SalesFunnelCommon(TransactionCase):
         self.env.cr.flush()
         self.env.invalidate_all()
 
+    def _lose(self, deal, reason=None, note="<p>They chose a cheaper supplier</p>"):
+        """Odoo's Lost dialog, as the deal's owner; the common loss reason unless told."""
+        wizard = (
+            self.env["crm.lead.lost"]
+            .with_user(deal.user_id)
+            .create(
+                {
+                    "lead_ids": deal.ids,
+                    "lost_reason_id": (self.lost_reason if reason is None else reason).id,
+                    "lost_feedback": note,
+                }
+            )
+        )
+        return wizard.action_lost_reason_apply()
+
     def _activities(self, deal, xmlid):
         activity_type = self.env.ref(xmlid)
         return deal.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)

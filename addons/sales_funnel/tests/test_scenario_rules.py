@@ -13,15 +13,6 @@ class TestScenarioRules(SalesFunnelCommon):
         super().setUp()
         self.mine = self._deal("Mine", primary_demand="Drills")
 
-    def _lose(self, deal):
-        self.env["crm.lead.lost"].with_user(deal.user_id).create(
-            {
-                "lead_ids": deal.ids,
-                "lost_reason_id": self.lost_reason.id,
-                "lost_feedback": "<p>No budget</p>",
-            }
-        ).action_lost_reason_apply()
-
     def test_salesperson_keeps_the_scenario(self):
         as_salesperson = self.mine.with_user(self.salesperson)
         with self.assertRaisesRegex(AccessError, "only the head of sales changes or removes"):
@@ -113,6 +104,10 @@ class TestScenarioRules(SalesFunnelCommon):
             self._deal("Skipping", stage_id=self.stage("payment").id)
         with self.assertRaisesRegex(UserError, "start on"):
             self._deal("Born won", stage_id=self.stage("won").id)
+        with self.assertRaisesRegex(UserError, "start on"):
+            self._deal("Born won", user=self.head, stage_id=self.stage("won").id)
+        imported = self._deal("Imported", user=self.head, stage_id=self.stage("payment").id)
+        self.assertEqual(imported.stage_log_ids.stage_id, self.stage("payment"))
 
     def test_refusals_name_steps_and_triggers_in_the_users_language(self):
         self._put_on(self.mine, "agreement")

@@ -45,15 +45,6 @@ class TestStageLogPaths(SalesFunnelCommon):
             )
         )
 
-    def _lose(self, deal):
-        self.env["crm.lead.lost"].with_user(deal.user_id).create(
-            {
-                "lead_ids": deal.ids,
-                "lost_reason_id": self.lost_reason.id,
-                "lost_feedback": "<p>They chose a cheaper supplier</p>",
-            }
-        ).action_lost_reason_apply()
-
     # conversion ----------------------------------------------------------
 
     def test_converted_lead_enters_the_funnel(self):
