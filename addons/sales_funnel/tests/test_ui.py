@@ -11,3 +11,9 @@ class TestSalesFunnelUi(HttpCase, SalesFunnelCommon):
         self.start_tour("/odoo", "sales_funnel_move_deal", login=self.salesperson.login)
         self.assertEqual(self.deal.stage_id, self.stage("meeting_preparation"))
         self.assertEqual(self.deal.stage_log_ids.sorted("id")[0].outcome, "moved")
+
+    def test_list_archive_of_a_scenario_deal_points_to_lost(self):
+        """The list's Archive, as the salesperson: refused on the server, with what to do."""
+        self.start_tour("/odoo", "sales_funnel_archive_refused", login=self.salesperson.login)
+        self.assertTrue(self.deal.active)
+        self.assertFalse(self.deal.stage_log_ids.filtered("outcome").mapped("outcome"))
