@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
         "views/account_move_line_views.xml",
+        "views/mail_template_views.xml",
         "views/receivables_aging_report_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
@@ -22,6 +23,7 @@
         "wizard/receivables_credit_hold_wizard_views.xml",
         "wizard/receivables_notify_wizard_views.xml",
         "report/report_aging.xml",
+        "views/receivables_menus.xml",
     ],
     "demo": [
         "demo/account_move_demo.xml",

@@ -1,4 +1,5 @@
 from . import crm_lead
+from . import mail_template
 from . import receivables_aging_report
 from . import res_company
 from . import res_config_settings

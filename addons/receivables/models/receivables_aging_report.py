@@ -1,52 +1,47 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# What the aging reads: every query built on it flushes these fields first.
-SOURCE_FIELDS = {
-    "account.move.line": [
-        "account_id",
-        "amount_residual",
-        "balance",
-        "company_id",
-        "date",
-        "date_maturity",
-        "move_id",
-        "parent_state",
-        "partner_id",
-    ],
-    "account.account": ["account_type"],
-    "account.partial.reconcile": [
-        "amount",
-        "company_id",
-        "credit_move_id",
-        "debit_move_id",
-        "max_date",
-    ],
-    "account.move": ["invoice_user_id", "team_id"],
-    "res.partner": ["user_id"],
-}
-BUCKETS = [
-    ("b0", "Not due"),
-    ("b1", "1st bucket"),
-    ("b2", "2nd bucket"),
-    ("b3", "3rd bucket"),
-    ("b4", "Oldest"),
-]
+BUCKET_KEYS = ("b0", "b1", "b2", "b3", "b4")
 
 
 class ReceivablesAgingReport(models.Model):
     """Open customer receivables as of a date, one row per receivable journal item.
 
     The date comes from the context (``aging_date``, default today): payments and partial
-    reconciliations after it do not count. Amounts are in company currency. Pivot and
-    graph views group it by partner, salesperson, team and bucket; ``get_aging`` sums it
-    up per partner in one query."""
+    reconciliations after it do not count. Each line is in its company's currency and falls
+    in its company's buckets. A receivable line without a due date is due on its date.
+    Pivot and graph views group it by partner, salesperson, team and bucket; ``get_aging``
+    sums one company's lines up per partner in one query."""
 
     _name = "receivables.aging.report"
     _description = "Receivables aging"
     _auto = False
     _order = "days_overdue desc, id"
     _rec_name = "move_id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "balance",
+            "company_id",
+            "date",
+            "date_maturity",
+            "move_id",
+            "parent_state",
+            "partner_id",
+        ],
+        "account.account": ["account_type"],
+        "account.partial.reconcile": [
+            "amount",
+            "company_id",
+            "credit_move_id",
+            "debit_move_id",
+            "max_date",
+        ],
+        "account.move": ["invoice_user_id", "team_id"],
+        "res.partner": ["user_id"],
+        "res.company": ["currency_id", "aging_limit_1", "aging_limit_2", "aging_limit_3"],
+    }
 
     move_line_id = fields.Many2one("account.move.line", readonly=True, string="Journal item")
     move_id = fields.Many2one("account.move", readonly=True, string="Document")
@@ -58,7 +53,7 @@ class ReceivablesAgingReport(models.Model):
     date = fields.Date(readonly=True)
     date_due = fields.Date(readonly=True, string="Due date")
     days_overdue = fields.Integer(readonly=True, aggregator="max")
-    bucket = fields.Selection(BUCKETS, readonly=True)
+    bucket = fields.Selection(selection="_selection_bucket", readonly=True)
     amount = fields.Monetary(readonly=True, string="Original amount")
     amount_open = fields.Monetary(readonly=True, string="Open amount")
     amount_overdue = fields.Monetary(readonly=True, string="Overdue amount")
@@ -67,6 +62,10 @@ class ReceivablesAgingReport(models.Model):
         string="Overdue loss (amount × days)",
         help="Overdue amount times days overdue: what late money costs, for the manager rating.",
     )
+
+    @api.model
+    def _selection_bucket(self):
+        return list(zip(BUCKET_KEYS, self.env.company._aging_bucket_labels(), strict=True))
 
     @property
     def _table_query(self):
@@ -78,21 +77,16 @@ class ReceivablesAgingReport(models.Model):
         )
 
     @api.model
-    def _aging_sources(self, as_of_date, where=None):
+    def _aging_sources(self, as_of_date, companies, where=None):
         """CTEs shared by the per-line view and ``get_aging``.
 
-        ``lines``: posted receivable journal items dated on or before the date, with today's
-        residual. ``later``: the partial reconciliations dated (``max_date``) after it, signed
-        as they changed each line. A line's open amount as of the date is its balance minus
-        the partials up to that day, that is its residual plus its ``later`` amounts; few
-        partials are that recent, so this reads far less than all of them."""
-        sources = [
-            self.env[model]._fields[name]
-            for model, names in SOURCE_FIELDS.items()
-            for name in names
-        ]
-        flush_markers = SQL("%s" * len(sources), *(SQL("", to_flush=field) for field in sources))
-        ctes = SQL(
+        ``lines``: posted receivable journal items of the companies dated on or before the
+        date, with today's residual. ``later``: the partial reconciliations dated
+        (``max_date``) after it, signed as they changed each line. A line's open amount as
+        of the date is its balance minus the partials up to that day, that is its residual
+        plus its ``later`` amounts; few partials are that recent, so this reads far less
+        than all of them."""
+        return SQL(
             """
             lines AS (
                 SELECT aml.id, aml.move_id, aml.partner_id, aml.company_id, aml.date,
@@ -116,13 +110,13 @@ class ReceivablesAgingReport(models.Model):
             )
             """,
             date=as_of_date,
-            companies=self.env.companies.ids,
+            companies=companies.ids,
             where=where or SQL("TRUE"),
         )
-        return SQL("%s%s", flush_markers, ctes)
 
-    def _bucket_sql(self, days):
-        company = self.env.company
+    @api.model
+    def _bucket_sql(self, days, limits):
+        """The bucket of ``days`` overdue given the three limits (SQL expressions or ints)."""
         return SQL(
             """CASE WHEN %(days)s <= 0 THEN 'b0'
                     WHEN %(days)s <= %(l1)s THEN 'b1'
@@ -130,15 +124,17 @@ class ReceivablesAgingReport(models.Model):
                     WHEN %(days)s <= %(l3)s THEN 'b3'
                     ELSE 'b4' END""",
             days=days,
-            l1=company.aging_limit_1,
-            l2=company.aging_limit_2,
-            l3=company.aging_limit_3,
+            l1=limits[0],
+            l2=limits[1],
+            l3=limits[2],
         )
 
     @api.model
     def _aging_lines_query(self, as_of_date):
         """Open amount of each posted receivable line as of ``as_of_date``."""
-        company = self.env.company
+        company_limits = [
+            SQL.identifier("company", name) for name in self.env.company._aging_limit_fields()
+        ]
         return SQL(
             """
             WITH %(sources)s, settled_later AS (
@@ -157,7 +153,7 @@ class ReceivablesAgingReport(models.Model):
                    COALESCE(partner.user_id, move.invoice_user_id) AS user_id,
                    move.team_id,
                    open_lines.company_id,
-                   %(currency)s AS currency_id,
+                   company.currency_id,
                    open_lines.date,
                    open_lines.date_due,
                    GREATEST(open_lines.days_overdue, 0) AS days_overdue,
@@ -170,41 +166,30 @@ class ReceivablesAgingReport(models.Model):
                         THEN open_lines.amount_open * open_lines.days_overdue ELSE 0 END
                        AS overdue_loss
               FROM open_lines
+              JOIN res_company company ON company.id = open_lines.company_id
+              JOIN res_currency currency ON currency.id = company.currency_id
          LEFT JOIN account_move move ON move.id = open_lines.move_id
          LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
-             WHERE ROUND(open_lines.amount_open, %(digits)s) != 0
+             WHERE ROUND(open_lines.amount_open, currency.decimal_places) != 0
             """,
-            sources=self._aging_sources(as_of_date),
+            sources=self._aging_sources(as_of_date, self.env.companies),
             date=as_of_date,
-            currency=company.currency_id.id,
-            bucket=self._bucket_sql(SQL("open_lines.days_overdue")),
-            digits=company.currency_id.decimal_places,
+            bucket=self._bucket_sql(SQL("open_lines.days_overdue"), company_limits),
         )
 
     @api.model
-    @api.readonly
-    def get_aging(self, as_of_date, domain=None):
-        """Receivables per partner as of a date, bucketed in SQL.
+    def _aging_totals_query(self, as_of_date, where=None):
+        """Per partner: total, the five buckets and the oldest days overdue, for the lines of
+        the active company as of ``as_of_date`` that meet ``where`` (SQL on ``aml``).
 
-        :param as_of_date: date (or ISO string) the open amounts are taken at
-        :param domain: optional domain on this model (partner, salesperson, team, bucket...)
-        :return: ``{'buckets': [labels], 'rows': [{'partner_id', 'user_id', 'total',
-            'buckets': [5 amounts], 'max_days_overdue'}], 'totals': {'total', 'buckets'}}``
-        """
-        as_of_date = fields.Date.to_date(as_of_date)
-        where = None
-        if domain:
-            report = self.with_context(aging_date=as_of_date)
-            where = SQL("aml.id IN %s", report._search(domain).subselect())
-        # JIT compilation of this one-pass aggregate costs more than it saves (0.2 s of 2 s
-        # on a million lines); LOCAL keeps the setting to this transaction.
-        self.env.cr.execute("SET LOCAL jit = off")
-        # Sums need no per-line open amount: each line adds its residual and each later
-        # partial its amount to the line's bucket. A line is owed as of the date when one of
-        # them is positive, which gives the oldest debt without grouping by line.
-        result = self.env.execute_query(
-            SQL(
-                """
+        Sums need no per-line open amount: each line adds its residual and each later
+        partial its amount to the line's bucket. A line is owed as of the date when one of
+        them is positive, which gives the oldest debt without grouping by line."""
+        company = self.env.company
+        digits = company.currency_id.decimal_places
+        limits = [company[name] for name in company._aging_limit_fields()]
+        return SQL(
+            """
             WITH %(sources)s, contributions AS (
                 SELECT partner_id, %(date)s::date - date_due AS days, amount_residual AS amount
                   FROM lines
@@ -230,15 +215,63 @@ class ReceivablesAgingReport(models.Model):
                 OR bool_or(ROUND(amount, %(digits)s) != 0)
           ORDER BY SUM(amount) DESC
             """,
-                sources=self._aging_sources(as_of_date, where),
-                date=as_of_date,
-                bucket=self._bucket_sql(SQL("days")),
-                digits=self.env.company.currency_id.decimal_places,
-            )
+            sources=self._aging_sources(as_of_date, company, where),
+            date=as_of_date,
+            bucket=self._bucket_sql(SQL("days"), limits),
+            digits=digits,
         )
-        currency = self.env.company.currency_id
+
+    @api.model
+    def _sees_every_client(self):
+        """Whether the record rules let the current user see every line of the companies
+        they work in: the accountant's and the head of sales' case, which ``get_aging``
+        answers without filtering lines through the rules."""
+        if self.env.su:
+            return True
+        rules = self.env["ir.rule"]._compute_domain(self._name, "read")
+        if not rules:
+            return True
+        [leaf] = rules if len(rules) == 1 else [None]
+        return bool(leaf) and (
+            tuple(leaf[:2]) == ("company_id", "in") and set(leaf[2]) == set(self.env.companies.ids)
+        )
+
+    @api.model
+    def _lines_restriction(self, as_of_date, domain):
+        """SQL on ``aml`` keeping the lines the caller asked for and may read, or None."""
+        if not domain and self._sees_every_client():
+            return None
+        report = self.with_context(aging_date=as_of_date)
+        return SQL("aml.id IN %s", report._search(domain or []).subselect())
+
+    @api.model
+    @api.readonly
+    def get_aging(self, as_of_date, domain=None):
+        """Receivables per partner of the active company as of a date, bucketed in SQL.
+
+        One company at a time, so that every amount is in its currency and every bucket
+        within its limits. A salesperson gets their own clients' debts (the record rules
+        apply); users without access to the aging get an AccessError.
+
+        :param as_of_date: date (or ISO string) the open amounts are taken at
+        :param domain: optional domain on this model (partner, salesperson, team, bucket...)
+        :return: ``{'company_id', 'currency_id', 'as_of', 'buckets': [labels],
+            'rows': [{'partner_id', 'user_id', 'total', 'buckets': [5 amounts],
+            'max_days_overdue'}], 'totals': {'total', 'buckets'}}``
+        """
+        self.check_access("read")
+        as_of_date = fields.Date.to_date(as_of_date)
+        where = self._lines_restriction(as_of_date, domain)
+        for model_name, field_names in self._depends.items():
+            self.env[model_name].flush_model(field_names)
+        # JIT compilation of this one-pass aggregate costs more than it saves (0.2 s of 2 s
+        # on a million lines); LOCAL keeps the setting to this transaction.
+        self.env.cr.execute("SET LOCAL jit = off")
+        result = self.env.execute_query(self._aging_totals_query(as_of_date, where))
+        company = self.env.company
+        currency = company.currency_id
         # The client's salesperson, read apart so that the aging query joins nothing else.
-        partners = self.env["res.partner"].browse(row[0] for row in result)
+        partners = self.env["res.partner"].sudo().browse(row[0] for row in result)
         salesperson = {partner.id: partner.user_id.id for partner in partners}
         rows = [
             {
@@ -251,13 +284,16 @@ class ReceivablesAgingReport(models.Model):
             for partner_id, total, *buckets, max_days in result
         ]
         return {
-            "buckets": self.env.company._aging_bucket_labels(),
+            "company_id": company.id,
+            "currency_id": currency.id,
+            "as_of": fields.Date.to_string(as_of_date),
+            "buckets": company._aging_bucket_labels(),
             "rows": rows,
             "totals": {
                 "total": currency.round(sum(row["total"] for row in rows)),
                 "buckets": [
                     currency.round(sum(row["buckets"][i] for row in rows))
-                    for i in range(len(BUCKETS))
+                    for i in range(len(BUCKET_KEYS))
                 ],
             },
         }
@@ -265,12 +301,13 @@ class ReceivablesAgingReport(models.Model):
     @api.model
     @api.readonly
     def get_overdue_losses(self, as_of_date, domain=None):
-        """Overdue amount and overdue loss (amount × days) per salesperson, in one query.
+        """Overdue amount and overdue loss (amount × days) per salesperson of the active
+        company, in one query.
 
         :return: ``[{'user_id', 'amount_overdue', 'overdue_loss'}]``, biggest loss first
         """
         groups = self.with_context(aging_date=fields.Date.to_date(as_of_date))._read_group(
-            [("days_overdue", ">", 0), *(domain or [])],
+            [("company_id", "=", self.env.company.id), ("days_overdue", ">", 0), *(domain or [])],
             ["user_id"],
             ["amount_overdue:sum", "overdue_loss:sum"],
             order="overdue_loss:sum desc",

@@ -1,8 +1,8 @@
-from collections import defaultdict
+from collections import Counter
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 
 class ResPartner(models.Model):
@@ -41,10 +41,12 @@ class ResPartner(models.Model):
         help="A debtor notice is sent once a day at most.",
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_settlement(self):
-        """Every figure comes from one grouped query per source, for all partners at once."""
-        commercial = self.commercial_partner_id
+        """The active company's figures, for the clients whose debts the user may see, from
+        one grouped query per source for all partners at once."""
+        company = self.env.company
+        clients = self.commercial_partner_id._receivables_visible_clients()
         aging = {
             partner: (open_amount, overdue, max_days, count)
             for partner, open_amount, overdue, max_days, count in self.env[
@@ -52,7 +54,7 @@ class ResPartner(models.Model):
             ]
             .sudo()
             ._read_group(
-                [("partner_id", "in", commercial.ids)],
+                [("partner_id", "in", clients.ids), ("company_id", "=", company.id)],
                 ["partner_id"],
                 [
                     "amount_open:sum",
@@ -62,29 +64,14 @@ class ResPartner(models.Model):
                 ],
             )
         }
-        unpaid_by_partner = (
-            self.env["sale.order"]
-            .sudo()
-            ._read_group(
-                [
-                    ("partner_id", "child_of", commercial.ids),
-                    ("state", "=", "sale"),
-                    ("invoice_status", "!=", "invoiced"),
-                ],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        # Orders may be on a contact of the client: count them on the client, in one pass.
-        unpaid = defaultdict(int)
-        for order_partner, number in unpaid_by_partner:
-            unpaid[order_partner.commercial_partner_id] += number
+        unpaid = Counter(clients._unpaid_orders().values())
         payments = dict(
             self.env["account.payment"]
             .sudo()
             ._read_group(
                 [
-                    ("partner_id", "in", commercial.ids),
+                    ("partner_id", "in", clients.ids),
+                    ("company_id", "=", company.id),
                     ("partner_type", "=", "customer"),
                     ("payment_type", "=", "inbound"),
                     ("state", "in", ("in_process", "paid")),
@@ -94,7 +81,6 @@ class ResPartner(models.Model):
                 ["amount_company_currency_signed:sum"],
             )
         )
-        currency = self.env.company.currency_id
         for partner in self:
             client = partner.commercial_partner_id
             open_amount, overdue, max_days, count = aging.get(client, (0.0, 0.0, 0, 0))
@@ -102,9 +88,74 @@ class ResPartner(models.Model):
             partner.receivable_overdue_amount = overdue
             partner.receivable_max_days_overdue = max_days if overdue > 0 else 0
             partner.receivable_open_invoice_count = count
-            partner.unpaid_order_count = unpaid[client]
+            partner.unpaid_order_count = unpaid[client.id]
             partner.payment_recent_amount = payments.get(client, 0.0)
-            partner.receivable_currency_id = currency
+            partner.receivable_currency_id = company.currency_id
+
+    def _receivables_visible_clients(self):
+        """The clients among ``self`` whose debts the current user may see: all of them for
+        accountants and the head of sales, their own clients for a salesperson (the rules
+        of the aging), none for anyone without access to the aging."""
+        aging = self.env["receivables.aging.report"]
+        if not aging.has_access("read"):
+            return self.browse()
+        if aging._sees_every_client():
+            return self
+        return self.filtered(lambda client: client.user_id == self.env.user)
+
+    def _unpaid_orders(self):
+        """{order id: client id} of the confirmed orders of these clients in the active
+        company that their posted invoices have not paid in full.
+
+        An invoice pays each order it bills in proportion: the share of the invoice already
+        paid, applied to the amount of its lines that come from the order; credit notes
+        count against it."""
+        if not self.ids:
+            return {}
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["sale.order"].flush_model(["amount_total", "company_id", "partner_id", "state"])
+        self.env["sale.order.line"].flush_model(["invoice_lines", "order_id"])
+        self.env["account.move"].flush_model(
+            ["amount_residual", "amount_total", "move_type", "state"]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "price_total"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH orders AS (
+                SELECT so.id, so.amount_total, partner.commercial_partner_id AS client_id
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE so.state = 'sale'
+                   AND so.company_id = %(company)s
+                   AND partner.commercial_partner_id = ANY(%(clients)s)
+            ), billed AS (
+                SELECT DISTINCT sol.order_id, aml.id AS line_id, aml.move_id, aml.price_total
+                  FROM sale_order_line sol
+                  JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                 WHERE sol.order_id IN (SELECT id FROM orders)
+            ), paid AS (
+                SELECT billed.order_id,
+                       SUM(billed.price_total
+                           * CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * (1 - move.amount_residual / move.amount_total)) AS amount
+                  FROM billed
+                  JOIN account_move move ON move.id = billed.move_id
+                 WHERE move.state = 'posted' AND move.amount_total != 0
+              GROUP BY billed.order_id
+            )
+            SELECT orders.id, orders.client_id
+              FROM orders
+         LEFT JOIN paid ON paid.order_id = orders.id
+             WHERE ROUND(orders.amount_total - COALESCE(paid.amount, 0), %(digits)s) > 0
+                """,
+                company=self.env.company.id,
+                clients=self.ids,
+                digits=self.env.company.currency_id.decimal_places,
+            )
+        )
+        return dict(rows)
 
     @api.depends_context("company", "lang")
     def _compute_receivable_overdue_in_words(self):
@@ -134,12 +185,9 @@ class ResPartner(models.Model):
 
     def action_view_unpaid_orders(self):
         self.ensure_one()
+        client = self.commercial_partner_id._receivables_visible_clients()
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
-        action["domain"] = [
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("state", "=", "sale"),
-            ("invoice_status", "!=", "invoiced"),
-        ]
+        action["domain"] = [("id", "in", list(client._unpaid_orders()))]
         action["context"] = {}
         return action
 
@@ -158,31 +206,42 @@ class ResPartner(models.Model):
     # BUSINESS: credit hold
     # ------------------------------------------------------------
 
-    def _credit_hold_message(self):
-        """Why this client is on credit hold in the current company, or False."""
-        self.ensure_one()
-        company = self.env.company
+    def _credit_hold_messages(self, company):
+        """{client: why it is on credit hold in ``company``} for the clients of these
+        partners that are, from one grouped query."""
         if not company.credit_hold_days:
-            return False
-        client = self.commercial_partner_id
+            return {}
         groups = (
             self.env["receivables.aging.report"]
             .sudo()
+            .with_company(company)
             ._read_group(
-                [("partner_id", "=", client.id), ("days_overdue", ">", company.credit_hold_days)],
-                [],
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("days_overdue", ">", company.credit_hold_days),
+                ],
+                ["partner_id"],
                 ["amount_open:sum", "days_overdue:max"],
             )
         )
-        debt, max_days = groups[0] if groups else (0.0, 0)
-        if not debt or company.currency_id.compare_amounts(debt, company.credit_hold_amount) <= 0:
-            return False
+        currency = company.currency_id
+        return {
+            client: client._credit_hold_message(company, debt, max_days)
+            for client, debt, max_days in groups
+            if currency.compare_amounts(debt, company.credit_hold_amount) > 0
+        }
+
+    def _credit_hold_message(self, company, debt, max_days):
+        self.ensure_one()
+        currency = company.currency_id
         return self.env._(
-            "%(client)s owes %(debt)s overdue by more than %(days)s days (up to %(max_days)s days). "
-            "The credit hold limit is %(limit)s.",
-            client=client.display_name,
-            debt=format_amount(self.env, debt, company.currency_id),
-            days=company.credit_hold_days,
+            "%(client)s owes %(debt)s overdue, up to %(max_days)s days. Credit hold in "
+            "%(company)s: more than %(limit)s overdue for more than %(days)s days.",
+            client=self.display_name,
+            debt=format_amount(self.env, debt, currency),
             max_days=max_days,
-            limit=format_amount(self.env, company.credit_hold_amount, company.currency_id),
+            company=company.name,
+            limit=format_amount(self.env, company.credit_hold_amount, currency),
+            days=company.credit_hold_days,
         )

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
@@ -23,54 +23,105 @@ class SaleOrder(models.Model):
         related="partner_id.commercial_partner_id.receivable_max_days_overdue"
     )
 
+    @api.depends("state", "partner_id", "company_id")
     def _compute_credit_hold_message(self):
+        held = self.filtered(lambda order: order.state in ("draft", "sent"))._credit_hold_messages()
         for order in self:
-            held = order.state in ("draft", "sent") and order.partner_id
-            order.credit_hold_message = held and order.partner_id._credit_hold_message()
+            order.credit_hold_message = held.get(order, False)
+
+    def _credit_hold_messages(self):
+        """{order: why its client is on credit hold} under each order's company rules, one
+        grouped query per company."""
+        held = {}
+        for company, orders in self.filtered("partner_id").grouped("company_id").items():
+            messages = orders.partner_id._credit_hold_messages(company)
+            for order in orders:
+                if message := messages.get(order.partner_id.commercial_partner_id):
+                    held[order] = message
+        return held
 
     def action_confirm(self):
         self._check_installments_total()
-        held = {order: order.partner_id._credit_hold_message() for order in self}
-        held = {order: message for order, message in held.items() if message}
-        if held and not self.env.context.get("credit_hold_confirmed"):
-            return self._credit_hold_stop(held)
+        held = self._credit_hold_messages()
+        if held and not self._confirmed_online():
+            if not self._credit_hold_accepted():
+                return self._credit_hold_stop(held)
+            self._check_credit_hold_override(held)
+        result = super().action_confirm()
+        # Another check (OCA's financial risk, say) may have stopped the confirmation.
         for order, message in held.items():
-            order._credit_hold_log(message)
-        return super().action_confirm()
+            if order.state == "sale":
+                order._credit_hold_log(message)
+        return result
+
+    def _confirmed_online(self):
+        """The customer confirming on the portal, or a payment confirming the order, as
+        the engine: the hold must not refuse them in the customer's face."""
+        return self.env.su or self.env.user.share
+
+    def _credit_hold_accepted(self):
+        """The user went on after reading the hold: ours, or OCA's financial risk dialog."""
+        context = self.env.context
+        return bool(context.get("credit_hold_confirmed") or context.get("bypass_risk"))
 
     def _credit_hold_stop(self, held):
         """Refuse (block mode) or ask for a confirmation (warn mode, or an override)."""
-        message = "\n".join(held.values())
-        self._check_credit_hold_override(message)
+        self._check_credit_hold_override(held)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Credit hold"),
             "res_model": "receivables.credit.hold.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_order_ids": self.ids, "default_message": message},
+            "context": {
+                "default_order_ids": self.ids,
+                "default_message": "\n".join(held.values()),
+            },
         }
 
-    def _check_credit_hold_override(self, message):
-        """In block mode only members of "Credit hold override" may go on."""
-        if self.env.company.credit_hold_mode == "block" and not self.env.user.has_group(
-            "receivables.group_credit_hold_override"
-        ):
+    def _check_credit_hold_override(self, held):
+        """In a company that blocks, only members of "Credit hold override" may go on."""
+        if self.env.user.has_group("receivables.group_credit_hold_override"):
+            return
+        blocked = [
+            message
+            for order, message in held.items()
+            if order.company_id.credit_hold_mode == "block"
+        ]
+        if blocked:
+            overriders = self.env.ref("receivables.group_credit_hold_override").users.filtered(
+                lambda user: not user.share and user.active and user.id != SUPERUSER_ID
+            )
             raise UserError(
                 self.env._(
-                    "Credit hold: the order cannot be confirmed.\n%(reasons)s", reasons=message
+                    "Credit hold: the order cannot be confirmed.\n%(reasons)s\n"
+                    "Who may confirm it anyway: %(users)s.",
+                    reasons="\n".join(blocked),
+                    users=", ".join(overriders.mapped("name")) or self.env._("nobody yet"),
                 )
             )
 
     def _credit_hold_log(self, message):
-        self._check_credit_hold_override(message)
-        if self.env.company.credit_hold_mode == "block":
+        """Record on the order who confirmed it despite the hold, and why it was held."""
+        if self._confirmed_online():
+            note = self.env._("Confirmed online although the client is on credit hold.")
+            if self.user_id:
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Confirmed online despite the credit hold"),
+                    note=message,
+                    user_id=self.user_id.id,
+                )
+        elif self.company_id.credit_hold_mode == "block":
             note = self.env._("Credit hold overridden by %(user)s.", user=self.env.user.name)
         else:
             note = self.env._(
                 "Confirmed by %(user)s despite the credit hold warning.", user=self.env.user.name
             )
-        self.message_post(body=Markup("<p>%s</p><p>%s</p>") % (note, message))
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>") % (note, message),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def action_view_open_receivables(self):
         self.ensure_one()

@@ -22,14 +22,6 @@ class TestAging(ReceivablesCommon):
         values.setdefault("invoice_date", AS_OF - timedelta(days=120))
         return super()._invoice(amount, due, **values)
 
-    def _pay_on(self, invoice, amount, day):
-        return (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
-            .create({"amount": amount, "payment_date": day})
-            ._create_payments()
-        )
-
     def _row(self, as_of=AS_OF, partner=None, domain=None):
         aging = self.env["receivables.aging.report"].get_aging(as_of, domain)
         rows = [row for row in aging["rows"] if row["partner_id"] == (partner or self.debtor).id]
@@ -52,6 +44,11 @@ class TestAging(ReceivablesCommon):
         self.assertEqual(row["user_id"], self.salesperson.id)
         aging = self.env["receivables.aging.report"].get_aging(AS_OF)
         self.assertEqual(aging["buckets"], ["Not due", "1-30", "31-60", "61-90", "91+"])
+        self.assertEqual(
+            [label for _key, label in self.env["receivables.aging.report"]._selection_bucket()],
+            aging["buckets"],
+            "the pivot's buckets read as the PDF's",
+        )
 
     def test_configurable_buckets(self):
         self.env.company.write({"aging_limit_1": 10, "aging_limit_2": 20, "aging_limit_3": 45})
@@ -64,8 +61,8 @@ class TestAging(ReceivablesCommon):
 
     def test_partial_payments_and_payments_after_the_date(self):
         invoice = self._invoice(1000.0, AS_OF - timedelta(days=40))
-        self._pay_on(invoice, 400.0, AS_OF - timedelta(days=10))
-        self._pay_on(invoice, 250.0, AS_OF + timedelta(days=5))
+        self._pay(invoice, 400.0, AS_OF - timedelta(days=10))
+        self._pay(invoice, 250.0, AS_OF + timedelta(days=5))
         self.assertEqual(
             self._row()["buckets"], [0.0, 0.0, 600.0, 0.0, 0.0], "later payment ignored"
         )
@@ -86,21 +83,38 @@ class TestAging(ReceivablesCommon):
         )
 
     def test_multi_currency_invoice_in_company_currency(self):
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        company_currency = self.env.company.currency_id
-        other = eur if company_currency != eur else self.env.ref("base.USD")
-        other.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": other.id,
-                "name": AS_OF - timedelta(days=200),
-                "rate": 2.0,
-                "company_id": self.env.company.id,
-            }
-        )
+        other = self.setup_other_currency("EUR")
         self._invoice(300.0, AS_OF - timedelta(days=1), currency=other)
         self.assertEqual(self._row()["buckets"][1], 150.0, "300 at 2 per unit of company currency")
+
+    def test_each_company_in_its_currency_and_buckets(self):
+        other = self.setup_other_company(currency_id=self.setup_other_currency("EUR").id)
+        company_b = other["company"]
+        company_b.write({"aging_limit_1": 10, "aging_limit_2": 20, "aging_limit_3": 30})
+        self._invoice(100.0, AS_OF - timedelta(days=15))
+        self._invoice(70.0, AS_OF - timedelta(days=15), company=company_b)
+        Aging = self.env["receivables.aging.report"]
+        ours = Aging.get_aging(AS_OF)
+        self.assertEqual(
+            (ours["company_id"], ours["currency_id"]),
+            (self.env.company.id, self.env.company.currency_id.id),
+        )
+        self.assertEqual(self._row()["buckets"], [0.0, 100.0, 0.0, 0.0, 0.0], "A: 1-30")
+        theirs = Aging.with_company(company_b).get_aging(AS_OF)
+        self.assertEqual(theirs["currency_id"], company_b.currency_id.id)
+        self.assertEqual(theirs["buckets"][1:], ["1-10", "11-20", "21-30", "31+"])
+        [row] = [row for row in theirs["rows"] if row["partner_id"] == self.debtor.id]
+        self.assertEqual(row["buckets"], [0.0, 0.0, 70.0, 0.0, 0.0], "B: 11-20 days")
+        lines = Aging.with_context(
+            aging_date=AS_OF, allowed_company_ids=[self.env.company.id, company_b.id]
+        ).search([("partner_id", "=", self.debtor.id)])
+        self.assertEqual(
+            {(line.company_id, line.currency_id, line.bucket, line.amount_open) for line in lines},
+            {
+                (self.env.company, self.env.company.currency_id, "b1", 100.0),
+                (company_b, company_b.currency_id, "b2", 70.0),
+            },
+        )
 
     def test_domain_and_sql_view(self):
         self._invoice(100.0, AS_OF - timedelta(days=3))

@@ -1,8 +1,10 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.sale.models.sale_order import SaleOrder
 
 from .common import ReceivablesCommon
 
@@ -12,34 +14,45 @@ class TestCreditHold(ReceivablesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.head = mail_new_test_user(
-            cls.env,
-            login="rcv_head",
-            name="Hugo Head",
-            groups="base.group_user,sales_team.group_sale_manager,receivables.group_credit_hold_override",
+        cls.head = cls._new_user(
+            "rcv_head",
+            "Hugo Head",
+            "sales_team.group_sale_manager,receivables.group_credit_hold_override",
         )
         cls.env.company.write(
             {"credit_hold_days": 30, "credit_hold_amount": 100.0, "credit_hold_mode": "block"}
         )
         cls.old_invoice = cls._invoice(500.0, cls._days_ago(45))
 
-    def _quotation(self):
+    def _quotation(self, user=None, company=None):
         return (
             self.env["sale.order"]
-            .with_user(self.salesperson)
+            .with_user(user or self.salesperson)
             .create(
                 {
                     "partner_id": self.client.id,
+                    "company_id": (company or self.env.company).id,
                     "order_line": [Command.create({"product_id": self.product.id})],
                 }
             )
         )
 
+    def _aging_queries(self):
+        """Spy on the cursor: the queries that read the receivable lines."""
+        return patch.object(self.env.cr, "execute", wraps=self.env.cr.execute)
+
+    @staticmethod
+    def _count_aging_reads(spy):
+        return sum("asset_receivable" in str(call.args[0]) for call in spy.call_args_list)
+
     def test_block_names_the_debt(self):
         order = self._quotation()
         self.assertIn("owes", order.credit_hold_message)
         with self.assertRaisesRegex(
-            UserError, r"(?s)Credit hold.*Debtor Ltd owes .*500\.00.*more than 30 days"
+            UserError,
+            r"(?s)Credit hold.*Debtor Ltd owes .*500\.00 overdue, up to 45 days.*"
+            r"more than \$.?100\.00 overdue for more than 30 days.*"
+            r"Who may confirm it anyway: Hugo Head",
         ):
             order.with_user(self.salesperson).action_confirm()
         self.assertEqual(order.state, "draft")
@@ -87,6 +100,86 @@ class TestCreditHold(ReceivablesCommon):
             )
         )
 
+    def test_each_order_under_its_companys_rules(self):
+        company_b = self.setup_other_company()["company"]
+        company_b.credit_hold_days = 0
+        self.salesperson.company_ids |= company_b
+        both = {"allowed_company_ids": [self.env.company.id, company_b.id]}
+        in_b = self._quotation(company=company_b)
+        self.assertFalse(in_b.credit_hold_message, "no hold in company B")
+        in_b.with_user(self.salesperson).with_context(**both).action_confirm()
+        self.assertEqual(in_b.state, "sale", "confirmed while company A is active")
+
+        company_b.write({"credit_hold_days": 30, "credit_hold_amount": 100.0})
+        self.env.company.credit_hold_days = 0
+        self._invoice(400.0, self._days_ago(40), company=company_b)
+        in_a = self._quotation()
+        self.assertFalse(in_a.with_context(**both).credit_hold_message, "only B's debt, B's rule")
+        in_a.with_user(self.salesperson).with_context(**both).action_confirm()
+        self.assertEqual(in_a.state, "sale")
+        held_in_b = self._quotation(company=company_b)
+        self.assertIn("400.00", held_in_b.credit_hold_message, "B's debt only, not A's 500")
+        self.assertNotIn("500.00", held_in_b.credit_hold_message)
+
+    def test_one_grouped_query_for_many_orders(self):
+        orders = self._quotation(user=self.head) | self._quotation(user=self.head)
+        with self._aging_queries() as spy:
+            orders.with_user(self.head).with_context(credit_hold_confirmed=True).action_confirm()
+        self.assertEqual(self._count_aging_reads(spy), 1)
+        many = self.env["sale.order"].union(*(self._quotation(user=self.head) for _i in range(6)))
+        many.invalidate_recordset(["credit_hold_message"])
+        with self._aging_queries() as spy:
+            self.assertEqual(len(set(many.mapped("credit_hold_message"))), 1)
+        self.assertEqual(self._count_aging_reads(spy), 1, "the messages of all quotations")
+        with self._aging_queries() as spy:
+            many.with_user(self.head).with_context(credit_hold_confirmed=True).action_confirm()
+        self.assertEqual(self._count_aging_reads(spy), 1, "confirming all of them")
+        self.assertEqual(set(many.mapped("state")), {"sale"})
+
+    def test_customer_confirming_online_is_never_refused(self):
+        portal = self._create_new_portal_user()
+        order = self._quotation()
+        order.with_user(portal).sudo().action_confirm()
+        self.assertEqual(order.state, "sale")
+        note = order.message_ids.filtered(
+            lambda message: "Confirmed online" in (message.body or "")
+        )
+        self.assertTrue(note.subtype_id.internal, "an internal note, never shown to the customer")
+        self.assertEqual(
+            order.activity_ids.user_id, self.salesperson, "the salesperson is told to look at it"
+        )
+
+    def test_oca_financial_risk_bypass_counts_as_confirmed(self):
+        """OCA's sale_financial_risk re-runs the confirmation with ``bypass_risk`` once its
+        own dialog is accepted: it must not bring our dialog back, yet in block mode our
+        override right still applies."""
+        order = self._quotation(user=self.head)
+        order.with_user(self.head).with_context(bypass_risk=True).action_confirm()
+        self.assertEqual(order.state, "sale")
+        overrides = order.message_ids.filtered(
+            lambda message: "Credit hold overridden" in (message.body or "")
+        )
+        self.assertEqual(len(overrides), 1)
+        with self.assertRaises(UserError):
+            self._quotation().with_user(self.salesperson).with_context(
+                bypass_risk=True
+            ).action_confirm()
+
+    def test_override_logged_only_once_really_confirmed(self):
+        """Another check stopping the confirmation (as OCA's financial risk does by returning
+        its dialog) leaves no "overridden" note on a quotation that stays a quotation."""
+        order = self._quotation(user=self.head)
+        other_dialog = {"type": "ir.actions.act_window", "res_model": "res.partner"}
+        with patch.object(SaleOrder, "action_confirm", return_value=other_dialog):
+            result = (
+                order.with_user(self.head).with_context(credit_hold_confirmed=True).action_confirm()
+            )
+        self.assertEqual(result, other_dialog)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(
+            order.message_ids.filtered(lambda message: "overridden" in (message.body or ""))
+        )
+
     def test_within_limits_confirms(self):
         self.env.company.credit_hold_amount = 1000.0
         order = self._quotation()
@@ -125,3 +218,19 @@ class TestSettlementPanel(ReceivablesCommon):
             self.env[action["res_model"]].search(action["domain"]).mapped("amount_open"),
             [300.0, 200.0],
         )
+
+    def test_unpaid_orders_count_what_is_not_paid(self):
+        order = self._confirmed_order(qty=4)
+        self.assertEqual(self.client.unpaid_order_count, 1, "confirmed, not invoiced")
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env.invalidate_all()
+        self.assertEqual(self.client.unpaid_order_count, 1, "invoiced in full, not paid")
+        self._pay(invoice, 150.0)
+        self.env.invalidate_all()
+        self.assertEqual(self.client.unpaid_order_count, 1, "paid in part")
+        action = self.client.action_view_unpaid_orders()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
+        self._pay(invoice, 50.0)
+        self.env.invalidate_all()
+        self.assertEqual(self.client.unpaid_order_count, 0, "paid in full")

@@ -1,11 +1,18 @@
+from datetime import date, datetime, time, timedelta
+
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import ReceivablesCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDebtorNotices(ReceivablesCommon):
+class TestDebtorNotices(ReceivablesCommon, MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -52,12 +59,12 @@ class TestDebtorNotices(ReceivablesCommon):
         wizard = self._wizard(min_overdue_days=30, min_amount=100)
         wizard.action_select()
         self.assertEqual(wizard.line_ids.filtered("selected").partner_id & ours, self.client)
-        wizard.action_send()
+        with self.mock_mail_gateway():
+            wizard.action_send()
         notice = self.client.message_ids[0]
         self.assertIn("500.00", notice.body)
         self.assertIn(self.client, notice.partner_ids)
-        mail = self.env["mail.mail"].search([("mail_message_id", "=", notice.id)])
-        self.assertTrue(mail, "an e-mail goes to the client")
+        self.assertSentEmail(self.accountant.partner_id, [self.client], body_content="500.00")
         self.assertEqual(self.client.debt_notice_date, self._days_ago(0))
         self.assertEqual(client_line(wizard).state, "sent")
 
@@ -65,13 +72,15 @@ class TestDebtorNotices(ReceivablesCommon):
         again.action_select()
         self.assertFalse(client_line(again).selected, "already notified today: not preselected")
         client_line(again).selected = True
-        again.action_send()
+        with self.mock_mail_gateway():
+            again.action_send()
         self.assertEqual(client_line(again).state, "skipped")
         self.assertEqual(self.client.message_ids[0], notice, "no second notice")
 
         forced = self._wizard(min_overdue_days=30, min_amount=100, force=True)
         forced.action_select()
-        forced.action_send()
+        with self.mock_mail_gateway():
+            forced.action_send()
         self.assertNotEqual(self.client.message_ids[0], notice, "forced: sent again")
 
     def test_nothing_selected(self):
@@ -85,5 +94,62 @@ class TestDebtorNotices(ReceivablesCommon):
         self.client.lang = "ru_RU"
         wizard = self._wizard(min_overdue_days=30, min_amount=100)
         wizard.action_select()
-        wizard.action_send()
+        with self.mock_mail_gateway():
+            wizard.action_send()
         self.assertIn("Пятьсот", self.client.message_ids[0].body)
+
+    def test_today_is_the_users_today(self):
+        """Far east of UTC the user's day starts first: a client notified on the user's
+        today is not preselected again, while UTC still reads yesterday."""
+        self.accountant.tz = "Pacific/Kiritimati"
+        utc_noon = datetime.combine(date.today(), time(12, 0))
+        with freeze_time(utc_noon), self.mock_mail_gateway():
+            users_today = utc_noon.date() + timedelta(days=1)
+            wizard = self._wizard(min_overdue_days=30, min_amount=100)
+            wizard.action_select()
+            wizard.action_send()
+            self.assertEqual(self.client.debt_notice_date, users_today)
+            again = self._wizard(min_overdue_days=30, min_amount=100)
+            again.action_select()
+            line = again.line_ids.filtered(lambda line: line.partner_id == self.client)
+            self.assertFalse(line.selected, "notified today, in the user's calendar")
+
+    def test_malformed_client_filter_is_explained(self):
+        for text in (
+            "[(",
+            "42",
+            "[('no_such_field', '=', 1)]",
+            "[('name', 'like')]",
+            "[('name', '<>>', 1)]",
+            "__import__('os')",
+            "[1]",
+        ):
+            with self.subTest(text=text), self.assertRaisesRegex(UserError, "client filter"):
+                self._wizard(partner_domain=text)
+        wizard = self._wizard()
+        with self.assertRaisesRegex(UserError, "client filter"):
+            wizard.partner_domain = "[('name', 'ilike')]"
+
+    def test_debtor_notice_templates_only(self):
+        birthday = self.env["mail.template"].create(
+            {"name": "Birthday wishes", "model_id": self.env.ref("base.model_res_partner").id}
+        )
+        Wizard = self.env["receivables.notify.wizard"].with_user(self.accountant)
+        domain = Wizard.fields_get(["template_id"])["template_id"]["domain"]
+        offered = self.env["mail.template"].search(safe_eval(domain))
+        self.assertIn(self.env.ref("receivables.mail_template_debtor_notice"), offered)
+        self.assertNotIn(birthday, offered)
+
+    def test_clients_without_email_are_listed_as_such(self):
+        self.client.email = False
+        wizard = self._wizard(min_overdue_days=30)
+        wizard.action_select()
+        line = wizard.line_ids.filtered(lambda line: line.partner_id == self.client)
+        self.assertEqual((line.selected, line.state), (False, "no_email"))
+        (wizard.line_ids - line).selected = False
+        line.selected = True
+        with self.mock_mail_gateway():
+            wizard.action_send()
+        self.assertEqual(line.state, "no_email")
+        self.assertFalse(self.client.debt_notice_date)
+        self.assertNotSentEmail()

@@ -1,44 +1,147 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-
-from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ReceivablesCommon
 
 
 @tagged("post_install", "-at_install")
 class TestReceivablesRoles(ReceivablesCommon):
-    def test_who_sees_which_debts(self):
-        colleague = mail_new_test_user(
-            self.env,
-            login="rcv_colleague",
-            name="Cora Colleague",
-            groups="base.group_user,sales_team.group_sale_salesman",
+    """Who sees which debts: the aging, the panel, the wizards and every menu of the addon,
+    for the four roles and an employee with no sales or accounting right."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.colleague = cls._new_user(
+            "rcv_colleague", "Cora Colleague", "sales_team.group_sale_salesman"
         )
-        outsider = mail_new_test_user(
-            self.env,
-            login="rcv_outsider",
-            name="Olga Outsider",
-            groups="base.group_user",
+        cls.head = cls._new_user("rcv_head", "Hugo Head", "sales_team.group_sale_manager")
+        warehouse_group = "stock.group_stock_user" if "stock.picking" in cls.env else ""
+        cls.warehouse = cls._new_user("rcv_warehouse", "Walt Warehouse", warehouse_group)
+        cls.employee = cls._new_user("rcv_employee", "Emma Employee", "")
+        cls.theirs = cls.env["res.partner"].create(
+            {"name": "Colleague's client", "user_id": cls.colleague.id}
         )
-        theirs = self.env["res.partner"].create(
-            {"name": "Colleague's client", "user_id": colleague.id}
-        )
-        self._invoice(100.0, self._days_ago(5))
-        self._invoice(80.0, self._days_ago(5), partner=theirs)
+        cls._invoice(100.0, cls._days_ago(5))
+        cls._invoice(80.0, cls._days_ago(5), partner=cls.theirs)
+        cls.clients = cls.client | cls.theirs
+        cls.sees = {
+            cls.salesperson: cls.client,
+            cls.colleague: cls.theirs,
+            cls.head: cls.clients,
+            cls.accountant: cls.clients,
+        }
+
+    def test_get_aging_per_role(self):
         Aging = self.env["receivables.aging.report"]
-        mine = Aging.with_user(self.salesperson).search(
-            [("partner_id", "in", (self.client | theirs).ids)]
+        today = self._days_ago(0)
+        for user, clients in self.sees.items():
+            with self.subTest(user=user.login):
+                rows = Aging.with_user(user).get_aging(today)["rows"]
+                seen = self.env["res.partner"].browse(row["partner_id"] for row in rows)
+                self.assertEqual(seen & self.clients, clients)
+                losses = Aging.with_user(user).get_overdue_losses(today)
+                self.assertEqual(
+                    sum(loss["amount_overdue"] for loss in losses),
+                    sum(100.0 if client == self.client else 80.0 for client in clients),
+                )
+        for user in (self.warehouse, self.employee):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Aging.with_user(user).get_aging(today)
+
+    def test_settlement_panel_per_role(self):
+        for user in (*self.sees, self.warehouse, self.employee):
+            visible = self.sees.get(user, self.env["res.partner"])
+            for client in self.clients:
+                with self.subTest(user=user.login, client=client.name):
+                    panel = client.with_user(user)
+                    expected = (
+                        (100.0 if client == self.client else 80.0) if client in visible else 0.0
+                    )
+                    self.assertEqual(panel.receivable_open_amount, expected)
+                    self.assertEqual(panel.receivable_overdue_amount, expected)
+
+    def test_notice_wizard_per_role(self):
+        Wizard = self.env["receivables.notify.wizard"]
+        for user in (self.head, self.accountant):
+            Wizard.with_user(user).create({}).action_select()
+        for user in (self.salesperson, self.warehouse, self.employee):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                Wizard.with_user(user).create({})
+
+    def test_every_menu_opens_for_each_role(self):
+        ours = self.env["ir.ui.menu"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "receivables"), ("model", "=", "ir.ui.menu")])
+            .mapped("res_id")
         )
-        self.assertEqual(
-            mine.partner_id, self.client, "a salesperson sees their own clients' debts"
+        expected = {
+            self.salesperson: {"menu_crm_receivables_aging", "menu_crm_payment_calendar"},
+            self.head: {
+                "menu_crm_receivables_aging",
+                "menu_crm_receivables_aging_pdf",
+                "menu_crm_payment_calendar",
+                "menu_crm_open_receivables",
+                "menu_crm_overdue_losses",
+                "menu_crm_receivables_notify",
+            },
+            self.accountant: {
+                "menu_receivables_aging",
+                "menu_receivables_aging_pdf",
+                "menu_payment_calendar_invoicing",
+                "menu_open_receivables",
+                "menu_receivables_notify",
+            },
+            self.warehouse: set(),
+            self.employee: set(),
+        }
+        for user, names in expected.items():
+            visible = self._reachable(ours, user)
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    {
+                        menu.get_external_id()[menu.id].split(".")[1]
+                        for menu in visible.filtered("action")
+                    },
+                    names,
+                )
+            for menu in visible.filtered("action"):
+                with self.subTest(user=user.login, menu=menu.complete_name):
+                    self._open(menu.action.sudo(), user)
+
+    def _reachable(self, menus, user):
+        """The menus ``user`` sees in the web client: visible with every ancestor."""
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        return menus.filtered(
+            lambda menu: all(
+                int(menu_id) in visible for menu_id in menu.parent_path.split("/")[:-1]
+            )
         )
-        everything = Aging.with_user(self.accountant).search(
-            [("partner_id", "in", (self.client | theirs).ids)]
+
+    def _open(self, action, user):
+        """What the web client does with a menu's action, as ``user``."""
+        if action._name == "ir.actions.server":
+            report_action = action.with_user(user).run()
+            self._render(report_action, user)
+            return
+        context = safe_eval(action.context or "{}", {"uid": user.id})
+        model = self.env[action.res_model].with_user(user).with_context(**context)
+        if action.target == "new":
+            wizard = model.create({})
+            if hasattr(wizard, "action_select"):
+                wizard.action_select()
+            return
+        domain = safe_eval(action.domain or "[]", {"uid": user.id})
+        modes = action.view_mode.split(",")
+        views = model.get_views([(False, mode) for mode in modes] + [(False, "search")])
+        self.assertTrue(views["views"])
+        model.web_search_read(domain, {"display_name": {}}, limit=80)
+        model._read_group(domain, [], ["__count"])
+
+    def _render(self, report_action, user):
+        report = self.env["ir.actions.report"].with_user(user)
+        html, _kind = report._render_qweb_html(
+            report_action["report_name"], None, data=report_action.get("data")
         )
-        self.assertEqual(everything.partner_id, self.client | theirs)
-        with self.assertRaises(AccessError):
-            Aging.with_user(outsider).search([])
-        with self.assertRaises(AccessError):
-            self.env["receivables.notify.wizard"].with_user(self.salesperson).create({})
-        self.env["receivables.notify.wizard"].with_user(self.accountant).create({})
+        self.assertIn("Receivables aging", html.decode())

@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 
@@ -22,7 +22,7 @@ class ReceivablesNotifyWizard(models.TransientModel):
     template_id = fields.Many2one(
         "mail.template",
         string="E-mail template",
-        domain="[('model', '=', 'res.partner')]",
+        domain="[('model', '=', 'res.partner'), ('receivables_debtor_notice', '=', True)]",
         default=lambda self: self.env.ref(
             "receivables.mail_template_debtor_notice", raise_if_not_found=False
         ),
@@ -43,11 +43,37 @@ class ReceivablesNotifyWizard(models.TransientModel):
         for wizard in self:
             wizard.sms_available = available
 
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        for wizard in self:
+            wizard._partner_domain()
+
+    def _partner_domain(self):
+        """The client filter as a domain on clients; a clear error when it is not one."""
+        text = self.partner_domain or "[]"
+        try:
+            domain = safe_eval(text)
+            if not isinstance(domain, list | tuple):
+                raise ValueError(self.env._("a filter is a list of conditions"))
+            self.env["res.partner"]._search(domain)
+        except (ValueError, TypeError, KeyError, SyntaxError, NameError, AssertionError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The client filter %(filter)s is not valid: %(error)s",
+                    filter=text,
+                    error=error,
+                )
+            ) from error
+        return list(domain)
+
     def action_select(self):
-        """Fill the list with the debtors matching the filters, from the aging in SQL."""
+        """Fill the list with the debtors matching the filters, from the aging in SQL.
+
+        Clients without an e-mail address are listed as such and left unselected."""
         self.ensure_one()
         debtors = self._debtors()
         partners = self.env["res.partner"].browse(debtors)
+        today = fields.Date.context_today(self)
         self.line_ids = [Command.clear()] + [
             Command.create(
                 {
@@ -55,7 +81,8 @@ class ReceivablesNotifyWizard(models.TransientModel):
                     "amount_overdue": debtors[partner.id][0],
                     "max_days_overdue": debtors[partner.id][1],
                     "selected": bool(partner.email)
-                    and (self.force or partner.debt_notice_date != fields.Date.today()),
+                    and (self.force or partner.debt_notice_date != today),
+                    "state": False if partner.email else "no_email",
                 }
             )
             for partner in partners.sorted(lambda p: -debtors[p.id][0])
@@ -64,12 +91,15 @@ class ReceivablesNotifyWizard(models.TransientModel):
 
     def _debtors(self):
         """{partner_id: (overdue amount, max days overdue)} for the filters, in one grouped query."""
-        domain = [("days_overdue", ">=", max(self.min_overdue_days, 1))]
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("days_overdue", ">=", max(self.min_overdue_days, 1)),
+        ]
         if self.user_ids:
             domain.append(("user_id", "in", self.user_ids.ids))
         if self.team_ids:
             domain.append(("team_id", "in", self.team_ids.ids))
-        partner_domain = safe_eval(self.partner_domain or "[]")
+        partner_domain = self._partner_domain()
         if self.category_ids:
             partner_domain = [*partner_domain, ("category_id", "in", self.category_ids.ids)]
         if partner_domain:
@@ -93,10 +123,11 @@ class ReceivablesNotifyWizard(models.TransientModel):
         if not lines:
             raise UserError(self.env._("Select at least one debtor to notify."))
         today = fields.Date.context_today(self)
-        skipped = lines.filtered(
+        without_email = lines.filtered(lambda line: not line.partner_id.email)
+        skipped = (lines - without_email).filtered(
             lambda line: not self.force and line.partner_id.debt_notice_date == today
         )
-        to_send = (lines - skipped).partner_id
+        to_send = (lines - skipped - without_email).partner_id
         # Billing users may not write partners: the notice is posted as the engine, with
         # the accountant as author, once the wizard's own access has been checked.
         for partner in to_send.sudo():
@@ -108,8 +139,9 @@ class ReceivablesNotifyWizard(models.TransientModel):
         if self.send_sms and self.sms_available:
             self._send_sms(to_send.sudo())
         to_send.sudo().write({"debt_notice_date": today})
-        (lines - skipped).write({"state": "sent"})
+        (lines - skipped - without_email).write({"state": "sent"})
         skipped.write({"state": "skipped"})
+        without_email.write({"state": "no_email"})
         return self._reopen()
 
     def _send_sms(self, partners):
@@ -147,7 +179,12 @@ class ReceivablesNotifyLine(models.TransientModel):
     max_days_overdue = fields.Integer("Days overdue")
     selected = fields.Boolean("Notify")
     state = fields.Selection(
-        [("sent", "Sent"), ("skipped", "Already notified today")], readonly=True
+        [
+            ("sent", "Sent"),
+            ("skipped", "Already notified today"),
+            ("no_email", "No e-mail address"),
+        ],
+        readonly=True,
     )
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
