@@ -6,6 +6,7 @@ export ODOO_SRC ?= /opt/odoo
 
 help:
 	@echo "make run          demo database with the three addons on http://localhost:8069 (admin/admin)"
+	@echo "make run WORKERS=2  the same in prefork mode, as in production: websocket (bus) on GEVENT_PORT=8072"
 	@echo "make test         a new database, every test and browser tour of the three addons"
 	@echo "make test-compat  Odoo's own crm, sale_crm, sale_stock and account tests with our addons installed"
 	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"

@@ -31,6 +31,16 @@ if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/bench/deal_race.py" "$DB" --deals 10; t
     echo "0 passed, 1 failed (bench/deal_race.py)"
     rc=1
 fi
+
+# Production runs --workers: HTTP workers, a cron worker and the gevent websocket worker.
+step "Starting a prefork server on $DB: login page, websocket, cron (log: $LOGDIR/test-prefork.log)"
+http_port=$(free_port)
+gevent_port=$(free_port)
+if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/tools/prefork_check.py" "$DB" "$http_port" "$gevent_port" \
+        "$LOGDIR/test-prefork.log"; then
+    echo "0 passed, 1 failed (prefork server check)"
+    rc=1
+fi
 [ -n "${KEEP_DB:-}" ] || drop_db "$DB"
 echo "make test took $(( $(date +%s) - start )) s"
 exit $rc
