@@ -23,6 +23,7 @@
         "wizard/receivables_credit_hold_wizard_views.xml",
         "wizard/receivables_notify_wizard_views.xml",
         "report/report_aging.xml",
+        "wizard/receivables_aging_wizard_views.xml",
         "views/receivables_menus.xml",
     ],
     "demo": [

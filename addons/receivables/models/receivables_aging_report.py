@@ -55,7 +55,17 @@ class ReceivablesAgingReport(models.Model):
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(selection="_selection_bucket", readonly=True)
     amount = fields.Monetary(readonly=True, string="Original amount")
-    amount_open = fields.Monetary(readonly=True, string="Open amount")
+    amount_left = fields.Monetary(
+        readonly=True,
+        string="Open on the document",
+        help="What is left open of this journal item as of the date, before netting.",
+    )
+    amount_open = fields.Monetary(
+        readonly=True,
+        string="Owed",
+        help="What the client still owes on this item once their open credits (credit notes, "
+        "payments on account) have paid their oldest debts. Negative: the client is in credit.",
+    )
     amount_overdue = fields.Monetary(readonly=True, string="Overdue amount")
     overdue_loss = fields.Float(
         readonly=True,
@@ -131,7 +141,12 @@ class ReceivablesAgingReport(models.Model):
 
     @api.model
     def _aging_lines_query(self, as_of_date):
-        """Open amount of each posted receivable line as of ``as_of_date``."""
+        """What each posted receivable line leaves owed as of ``as_of_date``, after netting.
+
+        A client's open credits (credit notes, payments on account) pay their oldest debts
+        first: a debt line keeps what the credits leave of it, oldest lines being covered
+        first; a credit line keeps what is left of it once every debt is covered (the client
+        is then in credit), and is never overdue."""
         company_limits = [
             SQL.identifier("company", name) for name in self.env.company._aging_limit_fields()
         ]
@@ -141,84 +156,143 @@ class ReceivablesAgingReport(models.Model):
                 SELECT line_id, SUM(amount) AS amount FROM later GROUP BY line_id
             ), open_lines AS (
                 SELECT lines.*,
-                       lines.amount_residual + COALESCE(settled_later.amount, 0) AS amount_open,
-                       %(date)s::date - lines.date_due AS days_overdue
+                       lines.amount_residual + COALESCE(settled_later.amount, 0) AS amount_left
                   FROM lines
              LEFT JOIN settled_later ON settled_later.line_id = lines.id
+                 WHERE lines.amount_residual + COALESCE(settled_later.amount, 0) != 0
+            ), netting AS (
+                SELECT open_lines.*,
+                       open_lines.amount_left > 0 AS is_debt,
+                       SUM(GREATEST(open_lines.amount_left, 0)) OVER client AS debts,
+                       SUM(GREATEST(-open_lines.amount_left, 0)) OVER client AS credits,
+                       SUM(ABS(open_lines.amount_left)) OVER (
+                           PARTITION BY open_lines.company_id, open_lines.partner_id,
+                                        open_lines.amount_left > 0
+                           ORDER BY open_lines.date_due, open_lines.id
+                       ) AS running
+                  FROM open_lines
+                WINDOW client AS (PARTITION BY open_lines.company_id, open_lines.partner_id)
+            ), netted AS (
+                SELECT netting.*,
+                       CASE WHEN is_debt
+                            THEN GREATEST(LEAST(amount_left, running - credits), 0)
+                            ELSE -GREATEST(LEAST(-amount_left, running - debts), 0)
+                       END AS amount_open
+                  FROM netting
+            ), owed AS (
+                SELECT netted.*,
+                       CASE WHEN is_debt THEN GREATEST(%(date)s::date - date_due, 0) ELSE 0 END
+                           AS days_overdue
+                  FROM netted
             )
-            SELECT open_lines.id,
-                   open_lines.id AS move_line_id,
-                   open_lines.move_id,
-                   open_lines.partner_id,
+            SELECT owed.id,
+                   owed.id AS move_line_id,
+                   owed.move_id,
+                   owed.partner_id,
                    COALESCE(partner.user_id, move.invoice_user_id) AS user_id,
                    move.team_id,
-                   open_lines.company_id,
+                   owed.company_id,
                    company.currency_id,
-                   open_lines.date,
-                   open_lines.date_due,
-                   GREATEST(open_lines.days_overdue, 0) AS days_overdue,
+                   owed.date,
+                   owed.date_due,
+                   owed.days_overdue,
                    %(bucket)s AS bucket,
-                   open_lines.balance AS amount,
-                   open_lines.amount_open,
-                   CASE WHEN open_lines.days_overdue > 0 THEN open_lines.amount_open ELSE 0 END
+                   owed.balance AS amount,
+                   owed.amount_left,
+                   owed.amount_open,
+                   CASE WHEN owed.days_overdue > 0 THEN owed.amount_open ELSE 0 END
                        AS amount_overdue,
-                   CASE WHEN open_lines.days_overdue > 0
-                        THEN open_lines.amount_open * open_lines.days_overdue ELSE 0 END
-                       AS overdue_loss
-              FROM open_lines
-              JOIN res_company company ON company.id = open_lines.company_id
+                   owed.amount_open * owed.days_overdue AS overdue_loss
+              FROM owed
+              JOIN res_company company ON company.id = owed.company_id
               JOIN res_currency currency ON currency.id = company.currency_id
-         LEFT JOIN account_move move ON move.id = open_lines.move_id
-         LEFT JOIN res_partner partner ON partner.id = open_lines.partner_id
-             WHERE ROUND(open_lines.amount_open, currency.decimal_places) != 0
+         LEFT JOIN account_move move ON move.id = owed.move_id
+         LEFT JOIN res_partner partner ON partner.id = owed.partner_id
+             WHERE ROUND(owed.amount_open, currency.decimal_places) != 0
             """,
             sources=self._aging_sources(as_of_date, self.env.companies),
             date=as_of_date,
-            bucket=self._bucket_sql(SQL("open_lines.days_overdue"), company_limits),
+            bucket=self._bucket_sql(SQL("owed.days_overdue"), company_limits),
         )
 
     @api.model
     def _aging_totals_query(self, as_of_date, where=None):
         """Per partner: total, the five buckets and the oldest days overdue, for the lines of
-        the active company as of ``as_of_date`` that meet ``where`` (SQL on ``aml``).
+        the active company as of ``as_of_date`` that meet ``where`` (SQL on ``aml``), netted
+        as the per-line view nets them.
 
         Sums need no per-line open amount: each line adds its residual and each later
-        partial its amount to the line's bucket. A line is owed as of the date when one of
-        them is positive, which gives the oldest debt without grouping by line."""
+        partial its amount, to the line's bucket when the line is a debt (positive balance),
+        to the client's credits otherwise. The credits then pay the oldest buckets first
+        (``through_bN``: the debts of bucket N and every older one); what is left of them
+        stays in "not due" as a negative amount. The oldest days overdue are those of the
+        oldest bucket still owed."""
         company = self.env.company
-        digits = company.currency_id.decimal_places
         limits = [company[name] for name in company._aging_limit_fields()]
         return SQL(
             """
             WITH %(sources)s, contributions AS (
-                SELECT partner_id, %(date)s::date - date_due AS days, amount_residual AS amount
+                SELECT partner_id, balance > 0 AS is_debt, %(date)s::date - date_due AS days,
+                       amount_residual AS amount
                   FROM lines
                  WHERE amount_residual != 0
              UNION ALL
-                SELECT lines.partner_id, %(date)s::date - lines.date_due, later.amount
+                SELECT lines.partner_id, lines.balance > 0, %(date)s::date - lines.date_due,
+                       later.amount
                   FROM later
                   JOIN lines ON lines.id = later.line_id
             ), bucketed AS (
-                SELECT partner_id, days, amount, %(bucket)s AS bucket FROM contributions
+                SELECT partner_id, is_debt, days, amount, %(bucket)s AS bucket
+                  FROM contributions
+            ), per_partner AS (
+                SELECT partner_id,
+                       -COALESCE(SUM(amount) FILTER (WHERE NOT is_debt), 0) AS credits,
+                       COALESCE(SUM(amount) FILTER (WHERE is_debt AND bucket = 'b0'), 0) AS debt_b0,
+                       COALESCE(SUM(amount) FILTER (WHERE is_debt AND bucket = 'b1'), 0) AS debt_b1,
+                       COALESCE(SUM(amount) FILTER (WHERE is_debt AND bucket = 'b2'), 0) AS debt_b2,
+                       COALESCE(SUM(amount) FILTER (WHERE is_debt AND bucket = 'b3'), 0) AS debt_b3,
+                       COALESCE(SUM(amount) FILTER (WHERE is_debt AND bucket = 'b4'), 0) AS debt_b4,
+                       MAX(days) FILTER (WHERE is_debt AND bucket = 'b1') AS days_b1,
+                       MAX(days) FILTER (WHERE is_debt AND bucket = 'b2') AS days_b2,
+                       MAX(days) FILTER (WHERE is_debt AND bucket = 'b3') AS days_b3,
+                       MAX(days) FILTER (WHERE is_debt AND bucket = 'b4') AS days_b4
+                  FROM bucketed
+              GROUP BY partner_id
+            ), cumulated AS (
+                SELECT per_partner.*,
+                       debt_b4 AS through_b4,
+                       debt_b4 + debt_b3 AS through_b3,
+                       debt_b4 + debt_b3 + debt_b2 AS through_b2,
+                       debt_b4 + debt_b3 + debt_b2 + debt_b1 AS through_b1,
+                       debt_b4 + debt_b3 + debt_b2 + debt_b1 + debt_b0 AS through_b0
+                  FROM per_partner
+            ), netted AS (
+                SELECT partner_id,
+                       through_b0 - credits AS total,
+                       GREATEST(LEAST(debt_b0, through_b0 - credits), 0)
+                           - GREATEST(credits - through_b0, 0) AS b0,
+                       GREATEST(LEAST(debt_b1, through_b1 - credits), 0) AS b1,
+                       GREATEST(LEAST(debt_b2, through_b2 - credits), 0) AS b2,
+                       GREATEST(LEAST(debt_b3, through_b3 - credits), 0) AS b3,
+                       GREATEST(LEAST(debt_b4, through_b4 - credits), 0) AS b4,
+                       CASE WHEN ROUND(through_b4 - credits, %(digits)s) > 0 THEN days_b4
+                            WHEN ROUND(through_b3 - credits, %(digits)s) > 0 THEN days_b3
+                            WHEN ROUND(through_b2 - credits, %(digits)s) > 0 THEN days_b2
+                            WHEN ROUND(through_b1 - credits, %(digits)s) > 0 THEN days_b1
+                            ELSE 0 END AS max_days
+                  FROM cumulated
             )
-            SELECT partner_id,
-                   SUM(amount),
-                   SUM(amount) FILTER (WHERE bucket = 'b0'),
-                   SUM(amount) FILTER (WHERE bucket = 'b1'),
-                   SUM(amount) FILTER (WHERE bucket = 'b2'),
-                   SUM(amount) FILTER (WHERE bucket = 'b3'),
-                   SUM(amount) FILTER (WHERE bucket = 'b4'),
-                   GREATEST(MAX(days) FILTER (WHERE amount > 0), 0)
-              FROM bucketed
-          GROUP BY partner_id
-            HAVING ROUND(SUM(amount), %(digits)s) != 0
-                OR bool_or(ROUND(amount, %(digits)s) != 0)
-          ORDER BY SUM(amount) DESC
+            SELECT partner_id, total, b0, b1, b2, b3, b4, max_days
+              FROM netted
+             WHERE ROUND(b0, %(digits)s) != 0 OR ROUND(b1, %(digits)s) != 0
+                OR ROUND(b2, %(digits)s) != 0 OR ROUND(b3, %(digits)s) != 0
+                OR ROUND(b4, %(digits)s) != 0
+          ORDER BY total DESC
             """,
             sources=self._aging_sources(as_of_date, company, where),
             date=as_of_date,
             bucket=self._bucket_sql(SQL("days"), limits),
-            digits=digits,
+            digits=company.currency_id.decimal_places,
         )
 
     @api.model

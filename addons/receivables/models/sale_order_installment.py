@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount
 
 
 class SaleOrderInstallment(models.Model):
@@ -22,12 +23,53 @@ class SaleOrderInstallment(models.Model):
     payment_state = fields.Selection(
         [("paid", "Paid"), ("partial", "Partly paid"), ("due", "Due"), ("overdue", "Overdue")],
         compute="_compute_payment_state",
+        search="_search_payment_state",
     )
+
+    @api.depends("order_id.name", "partner_id.name", "amount", "currency_id")
+    def _compute_display_name(self):
+        for installment in self:
+            installment.display_name = self.env._(
+                "%(client)s: %(amount)s (%(order)s)",
+                client=installment.partner_id.name or "",
+                amount=format_amount(self.env, installment.amount, installment.currency_id),
+                order=installment.order_id.name or "",
+            )
 
     @api.constrains("amount")
     def _check_amount(self):
         if any(installment.amount <= 0 for installment in self):
             raise ValidationError(self.env._("An installment amount must be positive."))
+
+    def _search_payment_state(self, operator, value):
+        """Paid or not (the payment calendar hides what is paid), as the compute decides."""
+        if operator not in ("=", "!=") or value != "paid":
+            raise UserError(self.env._("Installments can be searched as paid or not paid only."))
+        self.flush_model(["amount", "currency_id", "date_due", "order_id"])
+        self.env["sale.order.line"].flush_model(["invoice_lines", "order_id"])
+        self.env["account.move.line"].flush_model(["move_id"])
+        self.env["account.move"].flush_model(
+            ["amount_residual", "amount_total", "move_type", "state"]
+        )
+        paid = SQL(
+            """
+            SELECT installment.id
+              FROM (SELECT id, order_id, currency_id,
+                           SUM(amount) OVER (PARTITION BY order_id ORDER BY date_due, id) AS due
+                      FROM sale_order_installment) AS installment
+              JOIN res_currency currency ON currency.id = installment.currency_id
+              JOIN (SELECT invoiced.order_id, SUM(move.amount_total - move.amount_residual) AS paid
+                      FROM (SELECT DISTINCT sol.order_id, aml.move_id
+                              FROM sale_order_line sol
+                              JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                              JOIN account_move_line aml ON aml.id = rel.invoice_line_id) AS invoiced
+                      JOIN account_move move ON move.id = invoiced.move_id
+                     WHERE move.state = 'posted' AND move.move_type = 'out_invoice'
+                  GROUP BY invoiced.order_id) AS orders ON orders.order_id = installment.order_id
+             WHERE ROUND(installment.due - orders.paid, currency.decimal_places) <= 0
+            """
+        )
+        return [("id", "in" if operator == "=" else "not in", SQL("(%s)", paid))]
 
     @api.depends("order_id.invoice_ids.amount_residual", "date_due", "amount")
     def _compute_payment_state(self):

@@ -71,16 +71,49 @@ class TestAging(ReceivablesCommon):
         self.assertEqual(later["buckets"][2], 350.0, "45 days overdue by then")
         self.assertIsNone(self._row(as_of=AS_OF - timedelta(days=121)), "not invoiced yet")
 
-    def test_credit_notes(self):
+    def test_credit_notes_and_payments_on_account_pay_the_oldest_debts(self):
         self._invoice(500.0, AS_OF - timedelta(days=10))
-        refund = self._invoice(150.0, AS_OF, move_type="out_refund")
-        self.assertEqual(self._row()["total"], 350.0, "an open credit note lowers the debt")
-        self.assertEqual(self._row()["buckets"][0], -150.0)
-        self.assertTrue(
-            refund.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            )
+        self._invoice(300.0, AS_OF - timedelta(days=70))
+        self._invoice(150.0, AS_OF - timedelta(days=40), move_type="out_refund")
+        row = self._row()
+        self.assertEqual(row["total"], 650.0, "an open credit note lowers the debt")
+        self.assertEqual(row["buckets"], [0.0, 500.0, 0.0, 150.0, 0.0], "oldest paid first")
+        self.assertEqual(row["max_days_overdue"], 70)
+        self._invoice(300.0, AS_OF - timedelta(days=5), move_type="out_refund")
+        row = self._row()
+        self.assertEqual(row["buckets"], [0.0, 350.0, 0.0, 0.0, 0.0])
+        self.assertEqual(row["max_days_overdue"], 10, "the 70 days old debt is covered")
+        self._assert_lines_agree_with_totals()
+
+    def test_client_covered_by_credits_is_not_a_debtor(self):
+        self._invoice(200.0, AS_OF - timedelta(days=45))
+        self._invoice(200.0, AS_OF - timedelta(days=90), move_type="out_refund")
+        self.assertIsNone(self._row(), "net 0: not listed")
+        lines = self._lines()
+        self.assertFalse(lines, "nothing owed, nothing listed")
+        self._invoice(50.0, AS_OF - timedelta(days=3), move_type="out_refund")
+        row = self._row()
+        self.assertEqual(row["buckets"], [-50.0, 0.0, 0.0, 0.0, 0.0], "in credit: not due")
+        self.assertEqual(row["max_days_overdue"], 0)
+        self.assertFalse(
+            [amount for amount in self._lines().mapped("amount_overdue") if amount < 0],
+            "a credit is never overdue",
         )
+        self._assert_lines_agree_with_totals()
+
+    def _lines(self, as_of=AS_OF):
+        return (
+            self.env["receivables.aging.report"]
+            .with_context(aging_date=as_of)
+            .search([("partner_id", "=", self.debtor.id)])
+        )
+
+    def _assert_lines_agree_with_totals(self):
+        """The per-line view (pivot, panel, credit hold, notices) nets as ``get_aging`` does."""
+        by_bucket = dict.fromkeys(("b0", "b1", "b2", "b3", "b4"), 0.0)
+        for line in self._lines():
+            by_bucket[line.bucket] += line.amount_open
+        self.assertEqual(list(by_bucket.values()), self._row()["buckets"])
 
     def test_multi_currency_invoice_in_company_currency(self):
         other = self.setup_other_currency("EUR")
@@ -132,6 +165,27 @@ class TestAging(ReceivablesCommon):
         )
         self.assertEqual(sorted(lines.mapped("amount_open")), [70.0, 100.0])
         self.assertEqual(set(lines.mapped("bucket")), {"b1"})
+
+    def test_aging_as_of_a_date_from_the_menu(self):
+        self._invoice(100.0, AS_OF - timedelta(days=10))
+        wizard = (
+            self.env["receivables.aging.wizard"].with_user(self.accountant).create({"date": AS_OF})
+        )
+        action = wizard.action_open()
+        lines = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .search([("partner_id", "=", self.debtor.id)])
+        )
+        self.assertEqual(lines.days_overdue, 10, "as of the chosen date, not today")
+        report = wizard.action_print()
+        html, _format = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant)
+            ._render_qweb_html(report["report_name"], None, data=report["data"])
+        )
+        self.assertIn("06/30/2026", html.decode())
+        self.assertIn("Aging debtor", html.decode())
 
     def test_pdf_and_overdue_losses(self):
         self._invoice(100.0, AS_OF - timedelta(days=10))

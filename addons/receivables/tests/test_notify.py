@@ -98,6 +98,27 @@ class TestDebtorNotices(ReceivablesCommon, MailCase):
             wizard.action_send()
         self.assertIn("Пятьсот", self.client.message_ids[0].body)
 
+    def test_client_covered_by_credit_notes_is_no_debtor(self):
+        self._invoice(20.0, self._days_ago(10), partner=self.small, move_type="out_refund")
+        self.assertEqual(self._selected(self._wizard(min_overdue_days=30)), self.client)
+
+    def test_salesperson_of_the_client_or_of_the_invoices(self):
+        wizard = self._wizard(min_overdue_days=1)
+        wizard.action_select()
+        salespeople = {line.partner_id: line.user_id for line in wizard.line_ids}
+        self.assertEqual(salespeople[self.client], self.salesperson)
+        self.assertEqual(salespeople[self.recent], self.env.user, "no salesperson: the invoice's")
+
+    def test_preview_leads_back_to_the_debtors(self):
+        wizard = self._wizard(min_overdue_days=1)
+        wizard.action_select()
+        line = wizard.line_ids.filtered(lambda line: line.partner_id == self.recent)
+        line.selected = False
+        back = line.action_preview() and line.action_back()
+        self.assertEqual((back["res_model"], back["res_id"]), (wizard._name, wizard.id))
+        self.assertEqual(back["name"], self.env.ref("receivables.action_receivables_notify").name)
+        self.assertFalse(line.selected, "the selection is kept")
+
     def test_today_is_the_users_today(self):
         """Far east of UTC the user's day starts first: a client notified on the user's
         today is not preselected again, while UTC still reads yesterday."""

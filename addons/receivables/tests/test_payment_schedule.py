@@ -46,6 +46,13 @@ class TestPaymentSchedule(ReceivablesCommon):
             active_model="account.move", active_ids=invoice.ids
         ).create({"amount": 100.0})._create_payments()
         self.assertEqual(order.installment_ids.mapped("payment_state"), ["paid", "partial"])
+        calendar = self.env.ref("receivables.action_payment_calendar")
+        self.assertIn("search_default_not_paid", calendar.context)
+        still_due = self.env["sale.order.installment"].search(
+            [("order_id", "=", order.id), ("payment_state", "!=", "paid")]
+        )
+        self.assertEqual(still_due, order.installment_ids[1], "the calendar hides what is paid")
+        self.assertEqual(still_due.display_name, f"Debtor Ltd: $\xa0140.00 ({order.name})")
 
     def test_typed_installments_must_add_up(self):
         order = self._order()

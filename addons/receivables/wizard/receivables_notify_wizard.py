@@ -1,6 +1,18 @@
+from collections import defaultdict
+from dataclasses import dataclass
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
+
+
+@dataclass(frozen=True)
+class Debt:
+    """What a client owes overdue, for how long at most, and whose client it is."""
+
+    amount: float
+    days: int
+    user_id: int
 
 
 class ReceivablesNotifyWizard(models.TransientModel):
@@ -31,17 +43,12 @@ class ReceivablesNotifyWizard(models.TransientModel):
     send_sms = fields.Boolean(
         "Also by SMS", help="Where Odoo's SMS module is installed and the client has a mobile."
     )
-    sms_available = fields.Boolean(compute="_compute_sms_available")
+    sms_available = fields.Boolean(default=lambda self: "sms.sms" in self.env)
     force = fields.Boolean(
         "Send again today", help="Clients are notified once a day at most unless this is ticked."
     )
 
     line_ids = fields.One2many("receivables.notify.line", "wizard_id", string="Debtors")
-
-    def _compute_sms_available(self):
-        available = "sms.sms" in self.env
-        for wizard in self:
-            wizard.sms_available = available
 
     @api.constrains("partner_domain")
     def _check_partner_domain(self):
@@ -78,19 +85,20 @@ class ReceivablesNotifyWizard(models.TransientModel):
             Command.create(
                 {
                     "partner_id": partner.id,
-                    "amount_overdue": debtors[partner.id][0],
-                    "max_days_overdue": debtors[partner.id][1],
+                    "amount_overdue": debtors[partner.id].amount,
+                    "max_days_overdue": debtors[partner.id].days,
+                    "user_id": debtors[partner.id].user_id,
                     "selected": bool(partner.email)
                     and (self.force or partner.debt_notice_date != today),
                     "state": False if partner.email else "no_email",
                 }
             )
-            for partner in partners.sorted(lambda p: -debtors[p.id][0])
+            for partner in partners.sorted(lambda p: -debtors[p.id].amount)
         ]
         return self._reopen()
 
     def _debtors(self):
-        """{partner_id: (overdue amount, max days overdue)} for the filters, in one grouped query."""
+        """{partner_id: Debt} for the filters, from one grouped query on the netted aging."""
         domain = [
             ("company_id", "=", self.env.company.id),
             ("days_overdue", ">=", max(self.min_overdue_days, 1)),
@@ -104,16 +112,28 @@ class ReceivablesNotifyWizard(models.TransientModel):
             partner_domain = [*partner_domain, ("category_id", "in", self.category_ids.ids)]
         if partner_domain:
             domain.append(("partner_id", "any", partner_domain))
-        groups = self.env["receivables.aging.report"]._read_group(
-            domain, ["partner_id"], ["amount_open:sum", "days_overdue:max"]
-        )
+        by_user = defaultdict(list)
+        for partner, user, amount, days in self.env["receivables.aging.report"]._read_group(
+            domain, ["partner_id", "user_id"], ["amount_open:sum", "days_overdue:max"]
+        ):
+            by_user[partner.id].append((amount, days, user.id))
+        debts = {
+            partner_id: Debt(
+                amount=sum(amount for amount, _days, _user in groups),
+                days=max(days for _amount, days, _user in groups),
+                # The client's salesperson, else the one whose invoices weigh most.
+                user_id=max(groups, key=lambda group: group[0])[2],
+            )
+            for partner_id, groups in by_user.items()
+        }
         currency = self.env.company.currency_id
+        minimum = max(self.min_amount, 0.0)
         return {
-            partner.id: (amount, days)
-            for partner, amount, days in groups
-            if partner
-            and currency.compare_amounts(amount, max(self.min_amount, 0.0)) >= 0
-            and amount > 0
+            partner_id: debt
+            for partner_id, debt in debts.items()
+            if partner_id
+            and currency.compare_amounts(debt.amount, minimum) >= 0
+            and currency.compare_amounts(debt.amount, 0.0) > 0
         }
 
     def action_send(self):
@@ -160,7 +180,7 @@ class ReceivablesNotifyWizard(models.TransientModel):
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
-            "name": self.env._("Debtor notification"),
+            "name": self.env._("Debtor notices"),
         }
 
 
@@ -172,7 +192,7 @@ class ReceivablesNotifyLine(models.TransientModel):
     wizard_id = fields.Many2one("receivables.notify.wizard", required=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", required=True, string="Client")
     email = fields.Char(related="partner_id.email")
-    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    user_id = fields.Many2one("res.users", string="Salesperson")
     debt_notice_date = fields.Date(related="partner_id.debt_notice_date")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     amount_overdue = fields.Monetary(currency_field="currency_id", string="Overdue")
@@ -210,3 +230,7 @@ class ReceivablesNotifyLine(models.TransientModel):
             "target": "new",
             "name": self.env._("Notice to %(client)s", client=self.partner_id.display_name),
         }
+
+    def action_back(self):
+        """Back to the list of debtors, as it was left."""
+        return self.wizard_id._reopen()
