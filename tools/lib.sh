@@ -114,13 +114,35 @@ ensure_pg_role() {
     fi
 }
 
+# Installs Debian package $2 when command $1 is missing and we may (root, or passwordless
+# sudo); otherwise stops with the command to run.
+ensure_debian_package() {
+    local command="$1" package="$2" why="$3"
+    command -v "$command" >/dev/null 2>&1 && return
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        sudo -n true 2>/dev/null || die "$package is missing: $why
+    Install it with:  sudo apt-get update && sudo apt-get install -y $package"
+        sudo="sudo -n"
+    fi
+    step "Installing the Debian package $package ($why)"
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package"; } >/dev/null 2>&1; then
+        die "Could not install $package: $why
+    Install it with:  apt-get update && apt-get install -y $package"
+    fi
+}
+
 require_chromium() {
     local candidate
     for candidate in chromium chromium-browser google-chrome google-chrome-stable; do
         command -v "$candidate" >/dev/null 2>&1 && return
     done
-    die "Chromium is missing, and without it every browser tour would be skipped.
-    Install it with:  apt-get update && apt-get install -y chromium"
+    ensure_debian_package chromium chromium "without it every browser tour would be skipped"
+}
+
+# Odoo prints its PDF reports with wkhtmltopdf; without it a PDF opens as HTML.
+require_wkhtmltopdf() {
+    ensure_debian_package wkhtmltopdf wkhtmltopdf "Odoo renders PDF reports with it"
 }
 
 db_exists() {
@@ -160,6 +182,7 @@ provision() {
     require_odoo_src
     ensure_venv
     ensure_postgres
+    require_wkhtmltopdf
 }
 
 # pytest-odoo against database $1; output also goes to log $2; the rest are pytest arguments.

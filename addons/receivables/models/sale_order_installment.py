@@ -29,11 +29,9 @@ class SaleOrderInstallment(models.Model):
     @api.depends("order_id.name", "partner_id.name", "amount", "currency_id")
     def _compute_display_name(self):
         for installment in self:
-            installment.display_name = self.env._(
-                "%(client)s: %(amount)s (%(order)s)",
-                client=installment.partner_id.name or "",
-                amount=format_amount(self.env, installment.amount, installment.currency_id),
-                order=installment.order_id.name or "",
+            amount = format_amount(self.env, installment.amount, installment.currency_id)
+            installment.display_name = (
+                f"{installment.partner_id.name or ''}: {amount} ({installment.order_id.name or ''})"
             )
 
     @api.constrains("amount")

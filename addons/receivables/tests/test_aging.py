@@ -186,6 +186,13 @@ class TestAging(ReceivablesCommon):
         )
         self.assertIn("06/30/2026", html.decode())
         self.assertIn("Aging debtor", html.decode())
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.accountant)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report["report_name"], None, data=report["data"])
+        )
+        self.assertEqual((kind, pdf[:5]), ("pdf", b"%PDF-"), "a real PDF, by wkhtmltopdf")
 
     def test_pdf_and_overdue_losses(self):
         self._invoice(100.0, AS_OF - timedelta(days=10))
