@@ -29,7 +29,15 @@ if [ "$WORKERS" -gt 0 ]; then
     fi
     MODE=(--workers="$WORKERS" --max-cron-threads=1 --gevent-port="$GEVENT_PORT")
 fi
-step "Serving $DB on http://localhost:$PORT (login admin / password admin); Ctrl+C stops"
+cat <<LOGINS
+==> Demo logins on http://localhost:$PORT (password = login):
+      salesperson   Sofia Seller, salesperson of the "Active sales department" team
+      head          Henry Head, head of sales
+      accountant    Alice Accountant, billing and receivables
+      warehouse     Walter Stock, warehouse
+      admin         administrator (password admin)
+LOGINS
+step "Serving $DB on http://localhost:$PORT; Ctrl+C stops"
 if [ "$WORKERS" -gt 0 ]; then
     step "Prefork mode: $WORKERS HTTP workers, 1 cron worker; the bus websocket on ws://localhost:$GEVENT_PORT/websocket"
     step "In production a reverse proxy must route /websocket to port $GEVENT_PORT and the rest to port $PORT"

@@ -25,6 +25,7 @@
         "wizard/crm_lead_lost_views.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_team_demo.xml",
         "demo/crm_lead_demo.xml",
     ],

@@ -24,12 +24,16 @@ class SalesFunnelDemo(models.AbstractModel):
             self._spread_history(lead, spec["days"])
 
     def _create_deal(self, team, spec):
+        client = self.env.ref(spec["partner"]).commercial_partner_id
+        salesperson = self.env.ref(spec["user"])
+        if not client.user_id:
+            client.user_id = salesperson
         return self.env["crm.lead"].create(
             {
                 "name": spec["name"],
                 "type": "opportunity",
                 "partner_id": self.env.ref(spec["partner"]).id,
-                "user_id": self.env.ref(spec["user"]).id,
+                "user_id": salesperson.id,
                 "team_id": team.id,
                 "primary_demand": spec["demand"],
                 "expected_revenue": spec.get("revenue", 0.0),
