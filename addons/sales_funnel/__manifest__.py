@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "views/crm_scenario_views.xml",
         "views/crm_stage_log_views.xml",
+        "report/crm_stage_visit_report_views.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
         "views/stock_move_views.xml",

@@ -40,6 +40,9 @@ class CrmStageLog(models.Model):
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     outcome = fields.Selection(OUTCOMES, index=True, help="Empty while the deal is still here.")
     days = fields.Float("Days on step", compute="_compute_days")
+    state = fields.Selection(
+        [("open", "Still here"), *OUTCOMES], compute="_compute_state", string="Status"
+    )
 
     def init(self):
         # One open visit and one final outcome per deal, even under concurrent moves.
@@ -58,6 +61,11 @@ class CrmStageLog(models.Model):
         for visit in self:
             end = visit.date_out or now
             visit.days = (end - visit.date_in).total_seconds() / 86400 if visit.date_in else 0.0
+
+    @api.depends("outcome")
+    def _compute_state(self):
+        for visit in self:
+            visit.state = visit.outcome or "open"
 
     # ------------------------------------------------------------
     # BUSINESS (called by crm.lead)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -232,3 +235,49 @@ class TestStageLogPaths(SalesFunnelCommon):
             .search([("id", "in", visit_ids)])
         )
         self.assertFalse(hidden, "a colleague does not")
+
+
+@tagged("post_install", "-at_install")
+class TestStageHistoryAnalysis(SalesFunnelCommon):
+    """The stage history screen counts visits, averages days and amounts, names open visits
+    and the loss reason, and keeps a salesperson to their own deals."""
+
+    def test_days_counts_averages_and_labels(self):
+        mine = self._deal("Mine", expected_revenue=1000.0, primary_demand="Drills")
+        self._move(mine, "meeting_preparation")
+        theirs = self._deal("Theirs", user=self.salesperson_other, expected_revenue=3000.0)
+        self._lose(theirs)
+        visits = self.env["crm.stage.log"].search([("lead_id", "in", (mine | theirs).ids)])
+        for visit in visits:
+            visit.date_in = visit.date_in - timedelta(days=4)
+            if visit.date_out:
+                visit.date_out = visit.date_in + timedelta(days=2)
+        self.env.flush_all()
+
+        Report = self.env["crm.stage.visit.report"].with_user(self.head)
+        rows = Report.search([("lead_id", "in", (mine | theirs).ids)])
+        open_visit = rows.filtered(lambda row: row.lead_id == mine and row.outcome == "open")
+        self.assertEqual(open_visit.stage_id, self.stage("meeting_preparation"))
+        self.assertAlmostEqual(open_visit.days, 4.0, places=2, msg="so far, for an open visit")
+        self.assertEqual(
+            dict(Report._fields["outcome"]._description_selection(self.env))["open"], "Still here"
+        )
+        lost = rows.filtered(lambda row: row.outcome == "lost")
+        self.assertEqual((lost.lead_id, lost.lost_reason_id), (theirs, self.lost_reason))
+
+        [(count, days, amount)] = Report._read_group(
+            [("lead_id", "in", (mine | theirs).ids), ("outcome", "!=", "open")],
+            [],
+            ["__count", "days:avg", "expected_revenue:avg"],
+        )
+        self.assertEqual(count, 2, "the first step of each deal, left")
+        self.assertAlmostEqual(days, 2.0, places=2)
+        self.assertEqual(amount, 2000.0, "averaged, not summed")
+
+        as_salesperson = self.env["crm.stage.visit.report"].with_user(self.salesperson)
+        self.assertEqual(
+            as_salesperson.search([("lead_id", "in", (mine | theirs).ids)]).lead_id, mine
+        )
+        for user in (self.accountant, self.warehouse_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["crm.stage.visit.report"].with_user(user).search([])
