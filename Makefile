@@ -1,6 +1,6 @@
 # Two commands: `make run` (demo database on http://localhost:8069) and `make test`.
-# Odoo 18 source is read from $(ODOO_SRC); see README.md to get it.
-export ODOO_SRC ?= /opt/odoo
+# Odoo 18 source is read from $(ODOO_SRC) (default /opt/odoo, else .odoo/, fetched when missing).
+export ODOO_SRC
 
 .PHONY: run test test-compat lint venv clean help bench
 

@@ -5,7 +5,13 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ODOO_SRC="${ODOO_SRC:-/opt/odoo}"
+# Odoo 18: $ODOO_SRC when given; else /opt/odoo when it holds Odoo; else .odoo/ in the
+# repository (git-ignored), cloned on first use from $ODOO_GIT_URL.
+if [ -z "${ODOO_SRC:-}" ]; then
+    if [ -f /opt/odoo/odoo-bin ]; then ODOO_SRC=/opt/odoo; else ODOO_SRC="$REPO/.odoo"; fi
+fi
+export ODOO_SRC
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
 VENV="$REPO/.venv"
 PY="$VENV/bin/python"
 CONF="$REPO/config/odoo.conf"
@@ -21,14 +27,29 @@ step() {
     printf '==> %s\n' "$*"
 }
 
-require_odoo_src() {
-    if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -d "$ODOO_SRC/odoo/addons/crm" ]; then
-        die "Odoo 18 source not found at ODOO_SRC=$ODOO_SRC (need odoo-bin and odoo/addons/crm there).
-    Get it with a shallow clone of upstream 18.0:
-        git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git /opt/odoo
+odoo_src_present() {
+    [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/odoo/addons/crm" ]
+}
+
+# A shallow clone of the 18.0 branch into $ODOO_SRC, when it is missing or empty.
+fetch_odoo() {
+    if [ -e "$ODOO_SRC" ] && [ -n "$(ls -A "$ODOO_SRC" 2>/dev/null)" ]; then
+        die "ODOO_SRC=$ODOO_SRC holds no Odoo 18 (need odoo-bin and odoo/addons/crm there).
+    Point ODOO_SRC at an Odoo 18 tree, or at an empty or new folder to fetch one into."
+    fi
+    ensure_debian_package git git "to fetch Odoo"
+    step "Fetching Odoo 18.0 into $ODOO_SRC: a shallow clone of $ODOO_GIT_URL (about 1.2 GB on disk, a few minutes)"
+    if ! git clone --quiet --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$ODOO_SRC"; then
+        rm -rf "$ODOO_SRC"
+        die "Could not clone Odoo 18.0 from $ODOO_GIT_URL (offline?).
+    Get it by hand:  git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git $ODOO_SRC
     or point ODOO_SRC at an existing Odoo 18 tree:  make test ODOO_SRC=/path/to/odoo
     or use Docker instead of the native path:       docker compose up"
     fi
+}
+
+require_odoo_src() {
+    odoo_src_present || fetch_odoo
     if ! grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py"; then
         die "ODOO_SRC=$ODOO_SRC is not Odoo 18.0 (see $ODOO_SRC/odoo/release.py)."
     fi

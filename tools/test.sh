@@ -41,6 +41,12 @@ if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/tools/prefork_check.py" "$DB" "$http_po
     echo "0 passed, 1 failed (prefork server check)"
     rc=1
 fi
+
+step "Checking that a missing Odoo is fetched (from a local repository)"
+if ! "$REPO/tools/fetch_odoo_check.sh"; then
+    echo "0 passed, 1 failed (fetch check)"
+    rc=1
+fi
 [ -n "${KEEP_DB:-}" ] || drop_db "$DB"
 echo "make test took $(( $(date +%s) - start )) s"
 exit $rc
