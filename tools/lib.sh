@@ -75,6 +75,7 @@ ensure_venv() {
 
 # PostgreSQL: the system cluster when there is one, else a private cluster in .pgdata/.
 ensure_postgres() {
+    command -v psql >/dev/null 2>&1 || ensure_debian_package psql postgresql "Odoo's database"
     if pg_isready -q 2>/dev/null; then
         ensure_pg_role
         return
