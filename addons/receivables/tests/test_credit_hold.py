@@ -1,3 +1,4 @@
+from unittest import SkipTest
 from unittest.mock import patch
 
 from odoo import Command
@@ -234,3 +235,77 @@ class TestSettlementPanel(ReceivablesCommon):
         self._pay(invoice, 50.0)
         self.env.invalidate_all()
         self.assertEqual(self.client.unpaid_order_count, 0, "paid in full")
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHoldNextToOcaFinancialRisk(ReceivablesCommon):
+    """Next to OCA's ``sale_financial_risk`` (``make test-oca`` installs it): a user allowed
+    to go past both checks accepts each dialog once and the order is confirmed; an override
+    is logged only on an order that is really confirmed."""
+
+    OURS = "receivables.credit.hold.wizard"
+    THEIRS = "partner.risk.exceeded.wiz"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.THEIRS not in cls.env or "risk_sale_order_include" not in cls.env["res.partner"]:
+            raise SkipTest("OCA's sale_financial_risk is not installed (make test-oca runs this)")
+        cls.head = cls._new_user(
+            "rcv_head_oca",
+            "Hugo Head",
+            "sales_team.group_sale_manager,receivables.group_credit_hold_override,"
+            "account_financial_risk.group_account_financial_risk_manager",
+        )
+        cls.env.company.write(
+            {"credit_hold_days": 30, "credit_hold_amount": 100.0, "credit_hold_mode": "block"}
+        )
+        cls._invoice(500.0, cls._days_ago(45))
+        cls.client.sudo().write({"risk_sale_order_include": True, "credit_limit": 10.0})
+
+    def _quotation(self, user):
+        return (
+            self.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": self.client.id,
+                    "order_line": [Command.create({"product_id": self.product.id})],
+                }
+            )
+        )
+
+    def _accept(self, action, user):
+        if action["res_model"] == self.OURS:
+            wizard = self.env[self.OURS].with_user(user).with_context(**action["context"])
+            return wizard.create({}).action_confirm_anyway()
+        return self.env[self.THEIRS].with_user(user).browse(action["res_id"]).button_continue()
+
+    def test_each_dialog_once_then_confirmed(self):
+        order = self._quotation(self.head)
+        action = order.with_user(self.head).action_confirm()
+        dialogs = []
+        while isinstance(action, dict) and action.get("res_model") in (self.OURS, self.THEIRS):
+            dialogs.append(action["res_model"])
+            self.assertLessEqual(len(dialogs), 2, f"the dialogs send each other back: {dialogs}")
+            action = self._accept(action, self.head)
+        self.assertEqual(sorted(dialogs), [self.THEIRS, self.OURS])
+        self.assertEqual(order.state, "sale")
+        overrides = order.message_ids.filtered(
+            lambda message: "Credit hold overridden" in (message.body or "")
+        )
+        self.assertEqual(len(overrides), 1)
+
+    def test_no_note_on_an_order_oca_then_refuses(self):
+        self.env.company.credit_hold_mode = "warn"
+        order = self._quotation(self.salesperson)
+        action = order.with_user(self.salesperson).action_confirm()
+        if action["res_model"] == self.OURS:
+            action = self._accept(action, self.salesperson)
+        self.assertEqual(action["res_model"], self.THEIRS, "OCA's check stops the order")
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(
+            order.message_ids.filtered(
+                lambda message: "despite the credit hold" in (message.body or "")
+            )
+        )
