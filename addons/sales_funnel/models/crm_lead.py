@@ -238,11 +238,15 @@ class CrmLead(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        """A scenario's own steps, in step order, when the view is about one scenario."""
+        """A scenario's own steps, in step order, when the view is about one scenario: the
+        context's, its team's, or, when it names no team (Odoo's My Pipeline), the user's own
+        team's, so that every step a deal may be dragged to has its column."""
         context = self.env.context
         scenario = self.env["crm.scenario"].browse(context.get("default_scenario_id"))
         if not scenario and context.get("default_team_id"):
             scenario = self.env["crm.team"].browse(context["default_team_id"]).scenario_id
+        elif not scenario and "default_team_id" not in context:
+            scenario = self.env.user.sale_team_id.scenario_id
         if not scenario:
             # Scenario stages stay out of other pipelines unless a deal sits in them.
             scenario_stages = self.env["crm.scenario"]._scenario_only_stages()
@@ -293,12 +297,33 @@ class CrmLead(models.Model):
             "name": self.env._("Move the deal"),
             "res_model": "crm.lead.stage.move",
             "view_mode": "form",
+            # A complete descriptor: the web client's doAction needs ``views`` (only
+            # /web/dataset/call_button fills them in from ``view_mode``).
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_lead_id": self.id,
                 "default_step_id": target.id if target else False,
             },
         }
+
+    def action_drop_on_stage(self, stage_id):
+        """A card dragged onto a stage's column in the pipeline: the move dialog for that
+        step, or the scenario's refusal at once, before any dialog (a step skipped, a step
+        its documents open, a column that is not a step of the deal's scenario)."""
+        action = self.action_open_move_wizard(stage_id)
+        stage = self.env["crm.stage"].browse(stage_id)
+        step = self.scenario_id._step_for_stage(stage)
+        if not step:
+            raise UserError(
+                self.env._(
+                    "%(stage)s is not a step of the scenario %(scenario)s.",
+                    stage=stage.name,
+                    scenario=self.scenario_id.name,
+                )
+            )
+        self._check_can_move_to(step)
+        return action
 
     def action_set_won_rainbowman(self):
         # Closing won asks for the result of the last activity, like any move.

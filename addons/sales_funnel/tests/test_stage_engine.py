@@ -113,12 +113,28 @@ class TestStageMoves(SalesFunnelCommon):
 
     def test_drag_to_a_column_asks_the_move_dialog(self):
         deal = self._deal(primary_demand="Drills")
-        action = deal.with_user(self.salesperson).action_open_move_wizard(
+        action = deal.with_user(self.salesperson).action_drop_on_stage(
             self.stage("meeting_preparation").id
         )
         self.assertEqual(
             action["context"]["default_step_id"], self.step(self.typical, "meeting_preparation").id
         )
+        # A complete descriptor for the web client's doAction, however the method is called.
+        self.assertEqual(action["views"], [(False, "form")])
+        self.assertEqual(action["target"], "new")
+        self.assertEqual(deal.stage_id, self.stage("lead_rating"), "the dialog moves, not the drop")
+
+    def test_drag_refused_before_any_dialog(self):
+        deal = self._deal(primary_demand="Drills").with_user(self.salesperson)
+        with self.assertRaisesRegex(UserError, "one step at a time"):
+            deal.action_drop_on_stage(self.stage("presentation").id)
+        self._put_on(deal, "agreement")
+        with self.assertRaisesRegex(UserError, "Order confirmed"):
+            deal.action_drop_on_stage(self.stage("payment").id)
+        other_stage = self.env["crm.stage"].create({"name": "Somebody else's stage"})
+        with self.assertRaisesRegex(UserError, "not a step of the scenario"):
+            deal.action_drop_on_stage(other_stage.id)
+        self.assertEqual(deal.stage_id, self.stage("agreement"))
 
     def test_kanban_columns_follow_the_scenario(self):
         groups = (
@@ -131,6 +147,21 @@ class TestStageMoves(SalesFunnelCommon):
             self.typical.step_ids.stage_id.ids,
             "the typical sale's nine steps in order",
         )
+
+    def test_my_pipeline_shows_the_users_team_scenario(self):
+        """Odoo's My Pipeline names no team: a member of a scenario team still gets a column
+        for every step, the ones no deal of theirs is on included, to drag a deal there."""
+        deal = self._deal(primary_demand="Drills")
+        groups = (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .read_group([("user_id", "=", self.salesperson.id)], ["stage_id"], ["stage_id"])
+        )
+        self.assertEqual(
+            [group["stage_id"][0] for group in groups], self.typical.step_ids.stage_id.ids
+        )
+        self.assertEqual(groups[0]["stage_id_count"], 2, "this deal and the common one")
+        self.assertEqual(deal.stage_id, self.stage("lead_rating"))
 
 
 @tagged("post_install", "-at_install")

@@ -8,7 +8,13 @@ import {
 /**
  * Dragging a scenario deal to another column opens the move dialog instead of writing the
  * stage: the move then records the result of the current activity and plans the next one,
- * and the scenario's rules refuse a forbidden move with their own message.
+ * and the scenario's rules refuse a forbidden move with their own message, before any
+ * dialog. The card stays in its column until the dialog's Move is done; the columns are then
+ * reloaded from the server.
+ *
+ * The server method is called the way a button calls it (/web/dataset/call_button): that
+ * route completes the returned action (its ``views``) for the action service, and the user's
+ * context (language) goes with the call.
  */
 export class SalesFunnelKanbanDynamicGroupList extends CrmKanbanDynamicGroupList {
     async moveRecord(dataRecordId, dataGroupId, refId, targetGroupId) {
@@ -21,13 +27,13 @@ export class SalesFunnelKanbanDynamicGroupList extends CrmKanbanDynamicGroupList
             sourceGroup.groupByField.name === "stage_id" &&
             record?.data.scenario_id
         ) {
-            const action = await this.model.orm.call(
-                "crm.lead",
-                "action_open_move_wizard",
-                [[record.resId]],
-                { stage_id: targetGroup.value }
-            );
-            await this.model.action.doAction(action, {
+            await this.model.action.doActionButton({
+                type: "object",
+                name: "action_drop_on_stage",
+                resModel: "crm.lead",
+                resId: record.resId,
+                args: JSON.stringify([targetGroup.value]),
+                context: record.context,
                 onClose: () => this.model.load(),
             });
             return;
