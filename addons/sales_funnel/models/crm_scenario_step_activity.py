@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmScenarioStepActivity(models.Model):
@@ -24,6 +24,14 @@ class CrmScenarioStepActivity(models.Model):
         default="owner",
     )
     user_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+
+    @api.depends("activity_type_id.name", "summary")
+    def _compute_display_name(self):
+        # "Call — Qualify the lead": what the step's list and its tags show.
+        for activity in self:
+            activity.display_name = " — ".join(
+                part for part in (activity.activity_type_id.name, activity.summary) if part
+            )
 
     def _responsible_for(self, lead):
         """The user who gets this activity on the given deal (owner when nobody else fits)."""
