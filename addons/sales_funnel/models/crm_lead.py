@@ -15,7 +15,8 @@ PENDING_SYNC = "sales_funnel.pending_sync"
 # A write that touches none of these cannot open or close a stage visit.
 VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id", "team_id")
 # Per deal: quotation sent, order confirmed, the confirmed orders' total and untaxed amount and
-# what was paid of them (company currency, each order at its own rate), fully delivered.
+# what was paid of them (company currency, each order at its own rate), fully delivered, and
+# the untaxed amount of its newest open quotation.
 DOCUMENT_FACTS_QUERY = """
     WITH orders AS (
         SELECT so.opportunity_id AS lead_id,
@@ -24,7 +25,10 @@ DOCUMENT_FACTS_QUERY = """
                COALESCE(SUM(so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1))
                         FILTER (WHERE so.state = 'sale'), 0) AS total,
                COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                        FILTER (WHERE so.state = 'sale'), 0) AS untaxed
+                        FILTER (WHERE so.state = 'sale'), 0) AS untaxed,
+               (array_agg(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                          ORDER BY so.id DESC)
+                    FILTER (WHERE so.state IN ('draft', 'sent')))[1] AS quoted
           FROM sale_order so
          WHERE so.opportunity_id = ANY(%(ids)s)
       GROUP BY so.opportunity_id
@@ -68,7 +72,7 @@ DOCUMENT_FACTS_QUERY = """
            AND sol.product_uom_qty - sol.qty_delivered > 0.00001
     )
     SELECT orders.lead_id, orders.sent, orders.confirmed, orders.total, orders.untaxed,
-           COALESCE(paid.amount, 0), undelivered.lead_id IS NULL
+           COALESCE(paid.amount, 0), undelivered.lead_id IS NULL, orders.quoted
       FROM orders
  LEFT JOIN paid ON paid.lead_id = orders.lead_id
  LEFT JOIN undelivered ON undelivered.lead_id = orders.lead_id
@@ -123,6 +127,12 @@ class CrmLead(models.Model):
         copy=False,
         tracking=True,
         readonly=True,
+    )
+    lost_note = fields.Text(
+        "Closing note",
+        copy=False,
+        readonly=True,
+        help="What the salesperson wrote when closing the deal lost, for whoever approves it.",
     )
 
     # Documents (display)
@@ -700,6 +710,7 @@ class CrmLead(models.Model):
             log._close_visits(leads, outcome)
         moved = closed["moved"] | closed["won"]
         log._open_visits(entered | moved)
+        moved._close_step_activities()
         (moved | (entered - reopened))._plan_entry_activities()
         closed["lost"]._request_loss_approval()
 
@@ -711,15 +722,19 @@ class CrmLead(models.Model):
             if not step or not lead.scenario_id.plan_activities:
                 continue
             for template in step.activity_ids:
+                user = template._responsible_for(lead)
+                # The summary in the language of whoever will do the activity.
+                summary = template.with_context(lang=user.lang).summary
                 values.append(
                     {
                         "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
                         "res_id": lead.id,
                         "activity_type_id": template.activity_type_id.id,
-                        "summary": template.summary or template.activity_type_id.summary,
+                        "summary": summary or template.activity_type_id.summary,
                         "date_deadline": today + timedelta(days=template.days),
-                        "user_id": template._responsible_for(lead).id,
+                        "user_id": user.id,
                         "automated": True,
+                        "scenario_step_id": step.id,
                     }
                 )
         if values:
@@ -727,6 +742,54 @@ class CrmLead(models.Model):
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 values
             )
+
+    def _close_step_activities(self):
+        """The activities a step planned end when the deal leaves the step, whatever moved
+        it (the move dialog, its documents): done, and named in one note per deal. The
+        activities people planned themselves stay."""
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("scenario_step_id", "!=", False),
+                ]
+            )
+        )
+        step_of = {lead.id: lead.scenario_step_id for lead in self}
+        left = activities.filtered(
+            lambda activity: activity.scenario_step_id != step_of[activity.res_id]
+        )
+        if not left:
+            return
+        notes = {
+            lead_id: self.browse(lead_id)._step_activities_done_note(lead_activities)
+            for lead_id, lead_activities in left.grouped("res_id").items()
+        }
+        # As Odoo does when an activity is done: kept as done when its type says so.
+        kept = left.filtered("activity_type_id.keep_done")
+        kept.write({"active": False})
+        (left - kept).unlink()
+        self.sudo().browse(notes)._message_log_batch(notes)
+
+    def _step_activities_done_note(self, activities):
+        self.ensure_one()
+        lead = self.with_context(lang=self._owner_lang())
+        return Markup("<p>%s</p>") % lead.env._(
+            "Done on leaving %(step)s: %(activities)s.",
+            step=activities[:1].scenario_step_id.with_context(lang=lead.env.lang).stage_id.name,
+            activities=", ".join(
+                activity.summary or activity.activity_type_id.with_context(lang=lead.env.lang).name
+                for activity in activities
+            ),
+        )
+
+    def _owner_lang(self):
+        """The language of the deal's salesperson, who reads what the engine writes on it."""
+        self.ensure_one()
+        return self.user_id.lang or self.company_id.partner_id.lang or self.env.lang
 
     # ------------------------------------------------------------
     # BUSINESS: the engine driven by documents
@@ -767,9 +830,12 @@ class CrmLead(models.Model):
                 confirmed_untaxed=float(untaxed),
                 paid_amount=float(paid),
                 is_delivered=delivered,
+                quoted_untaxed=None if quoted is None else float(quoted),
                 rounding=rounding[lead_id],
             )
-            for lead_id, sent, confirmed, total, untaxed, paid, delivered in self.env.cr.fetchall()
+            for lead_id, sent, confirmed, total, untaxed, paid, delivered, quoted in (
+                self.env.cr.fetchall()
+            )
         }
 
     @api.model
@@ -811,7 +877,7 @@ class CrmLead(models.Model):
         leads._serialise_document_sync()
         leads = leads.filtered(lambda lead: lead._is_in_funnel())
         facts = leads._document_facts()
-        leads._follow_order_revenue(facts)
+        leads._follow_document_revenue(facts)
         moves = defaultdict(lambda: self.sudo().browse())
         notes = {}
         for lead in leads.filtered(lambda lead: lead.scenario_id.transition_mode == "auto"):
@@ -844,22 +910,27 @@ class CrmLead(models.Model):
             )
         )
 
-    def _follow_order_revenue(self, facts):
-        # Once a deal has confirmed orders its expected revenue is their untaxed total.
+    def _follow_document_revenue(self, facts):
+        """A deal's expected revenue is what its documents say: the untaxed total of its
+        confirmed orders, else of its newest open quotation; typed by hand before that."""
         for lead in self:
             fact = facts.get(lead.id)
-            if fact and fact.has_confirmed_order:
-                revenue = lead.company_currency.round(fact.confirmed_untaxed)
-                if lead.company_currency.compare_amounts(lead.expected_revenue, revenue):
-                    lead.expected_revenue = revenue
+            revenue = fact and fact.revenue
+            if revenue is None:
+                continue
+            revenue = lead.company_currency.round(revenue)
+            if lead.company_currency.compare_amounts(lead.expected_revenue, revenue):
+                lead.expected_revenue = revenue
 
     def _document_move(self, facts):
-        """The step the documents send the deal to, and the chatter note saying why;
-        (False, None) when the deal stays."""
+        """The step the documents send the deal to, and the chatter note saying why, in its
+        salesperson's language; (False, None) when the deal stays."""
         self.ensure_one()
+        lang = self._owner_lang()
         back, broken_gate = self._step_back_to(facts)
         if back:
-            return back, Markup("<p>%s</p>") % self.env._(
+            back, broken_gate = back.with_context(lang=lang), broken_gate.with_context(lang=lang)
+            return back, Markup("<p>%s</p>") % back.env._(
                 "Moved back to %(step)s: %(condition)s no longer holds (payment reversed, "
                 "order changed, cancelled or moved, or goods returned).",
                 step=back.stage_id.name,
@@ -867,7 +938,8 @@ class CrmLead(models.Model):
             )
         forward = self._step_forward_to(facts)
         if forward:
-            return forward, Markup("<p>%s</p>") % self.env._(
+            forward = forward.with_context(lang=lang)
+            return forward, Markup("<p>%s</p>") % forward.env._(
                 "Moved to %(step)s by its documents: %(condition)s.",
                 step=forward.stage_id.name,
                 condition=forward._entry_condition_label(),
@@ -916,22 +988,27 @@ class CrmLead(models.Model):
         if not to_approve:
             return
         to_approve.sudo().write({"loss_approval_state": "pending"})
-        values = [
-            {
-                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
-                "res_id": lead.id,
-                "activity_type_id": self.env.ref(
-                    "sales_funnel.mail_activity_type_loss_approval"
-                ).id,
-                "summary": self.env._(
-                    "Approve the loss: %(reason)s", reason=lead.lost_reason_id.name or "-"
-                ),
-                "date_deadline": fields.Date.context_today(self),
-                "user_id": (lead.team_id.user_id or lead.user_id or self.env.user).id,
-                "automated": True,
-            }
-            for lead in to_approve
-        ]
+        values = []
+        for lead in to_approve:
+            approver = lead.team_id.user_id or lead.user_id or self.env.user
+            # In the language of the head who approves.
+            lead_in_lang = lead.with_context(lang=approver.lang or self.env.lang)
+            values.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": self.env.ref(
+                        "sales_funnel.mail_activity_type_loss_approval"
+                    ).id,
+                    "summary": lead_in_lang.env._(
+                        "Approve the loss: %(reason)s",
+                        reason=lead_in_lang.lost_reason_id.name or "-",
+                    ),
+                    "date_deadline": fields.Date.context_today(self),
+                    "user_id": approver.id,
+                    "automated": True,
+                }
+            )
         self.env["mail.activity"].sudo().with_context(active_test=False).create(values)
 
     def _return_from_loss(self, step, message):
@@ -946,10 +1023,11 @@ class CrmLead(models.Model):
         self.write(values)
         self.action_unarchive()
         self.message_post(body=message, partner_ids=self.user_id.partner_id.ids)
+        owner = self.user_id or self.env.user
         self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._("Continue the returned deal"),
-            user_id=(self.user_id or self.env.user).id,
+            summary=self.with_context(lang=owner.lang).env._("Continue the returned deal"),
+            user_id=owner.id,
         )
 
     def _won_effect(self):

@@ -18,7 +18,16 @@ class DocumentFacts:
     confirmed_untaxed: float = 0.0
     paid_amount: float = 0.0
     is_delivered: bool = False
+    quoted_untaxed: float | None = None
     rounding: float = 0.01
+
+    @property
+    def revenue(self):
+        """Untaxed revenue the documents promise: the confirmed orders', else the newest
+        open quotation's; None when there is neither."""
+        if self.has_confirmed_order:
+            return self.confirmed_untaxed
+        return self.quoted_untaxed
 
     @property
     def is_paid(self):

@@ -1,8 +1,15 @@
-from odoo import models
+from odoo import api, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A new quotation of a deal is what the deal is now expected to bring.
+        orders = super().create(vals_list)
+        self.env["crm.lead"]._schedule_document_sync(orders.sudo().opportunity_id.ids)
+        return orders
 
     def write(self, vals):
         # Every state change (sent, confirmed, cancelled, back to draft) goes through write;

@@ -4,8 +4,8 @@ from odoo import api, models
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # A confirmed order amended later (a line added or removed, a quantity or a price
-    # changed) changes what its deal must be paid and delivered.
+    # A line added or removed, a quantity or a price changed: a quotation changes what its
+    # deal is expected to bring, a confirmed order what it must be paid and delivered.
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -23,6 +23,6 @@ class SaleOrderLine(models.Model):
         return super().unlink()
 
     def _schedule_deal_sync(self):
-        confirmed = self.sudo().order_id.filtered(lambda order: order.state == "sale")
-        if confirmed.opportunity_id:
-            self.env["crm.lead"]._schedule_document_sync(confirmed.opportunity_id.ids)
+        live = self.sudo().order_id.filtered(lambda order: order.state != "cancel")
+        if live.opportunity_id:
+            self.env["crm.lead"]._schedule_document_sync(live.opportunity_id.ids)

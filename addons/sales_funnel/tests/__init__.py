@@ -5,4 +5,5 @@ from . import test_scenario_form
 from . import test_scenario_rules
 from . import test_stage_engine
 from . import test_stage_log
+from . import test_step_activities
 from . import test_ui

@@ -3,10 +3,11 @@ from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
 
-# Ceilings of one engine pass, measured at 10 and 100 documents alike: 26 after payments,
-# 24 after deliveries.
-ENGINE_QUERIES_AFTER_PAYMENTS = 26
-ENGINE_QUERIES_AFTER_DELIVERIES = 24
+# Ceilings of one engine pass, measured at 10 and 100 documents alike: 41 after payments,
+# 37 after deliveries (moving the deals, closing the activities of the steps they leave,
+# planning those of the steps they enter, one note per deal in its salesperson's language).
+ENGINE_QUERIES_AFTER_PAYMENTS = 41
+ENGINE_QUERIES_AFTER_DELIVERIES = 37
 
 
 @tagged("post_install", "-at_install", "sales_funnel_performance")

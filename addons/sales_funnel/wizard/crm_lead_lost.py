@@ -18,7 +18,12 @@ class CrmLeadLost(models.TransientModel):
             raise UserError(
                 self.env._("Write the result of the last activity in the closing note.")
             )
+        note = (
+            html2plaintext(self.lost_feedback) if not is_html_empty(self.lost_feedback) else False
+        )
         if with_activity:
             # Archiving deletes open activities: close them first so the result stays.
-            with_activity.activity_ids.action_feedback(feedback=html2plaintext(self.lost_feedback))
+            with_activity.activity_ids.action_feedback(feedback=note)
+        # Kept on the deal for the list of losses to approve.
+        self.lead_ids.sudo().write({"lost_note": note})
         return super().action_lost_reason_apply()
