@@ -41,7 +41,7 @@ class CrmStageVisitReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     date_in = fields.Datetime("Entered", readonly=True)
     date_out = fields.Datetime("Left", readonly=True)
-    outcome = fields.Selection([("open", "Still here"), *OUTCOMES], readonly=True, string="Outcome")
+    outcome = fields.Selection([("open", "Still here"), *OUTCOMES], readonly=True)
     lost_reason_id = fields.Many2one("crm.lost.reason", readonly=True, string="Loss reason")
     days = fields.Float(
         "Days on step",
