@@ -11,6 +11,7 @@ help:
 	@echo "make test-compat  Odoo's own crm, sale_crm, sale_stock and account tests with our addons installed"
 	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"
 	@echo "make clean        drop the test databases and logs (keeps .venv and the demo database)"
+	@echo "make screenshots  docs/screenshots/*.png, the README's screens, from the demo database (headless Chromium)"
 	@echo "make bench        get_aging against the ORM way on 1M receivable lines (BENCH_ARGS=--lines N)"
 
 run:
@@ -32,6 +33,10 @@ lint: venv
 # Rebuilds the database receivables_bench (about 10 minutes on 2 cores); see bench/README.md.
 bench:
 	@bash -c 'source tools/lib.sh && provision && PYTHONPATH="$$ODOO_SRC" "$$PY" bench/aging.py $(BENCH_ARGS)'
+
+# tools/screenshots.py: its own server and headless Chromium; DEMO_DB=name for another database.
+screenshots:
+	@bash -c 'source tools/lib.sh && provision && require_chromium && PYTHONPATH="$$ODOO_SRC" "$$PY" tools/screenshots.py'
 
 clean:
 	@bash -c 'source tools/lib.sh && ensure_postgres && drop_db active_sales_test && drop_db active_sales_compat'
