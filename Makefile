@@ -12,7 +12,7 @@ help:
 	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"
 	@echo "make clean        drop the test databases and logs (keeps .venv and the demo database)"
 	@echo "make screenshots  docs/screenshots/*.png, the README's screens, from the demo database (headless Chromium)"
-	@echo "make bench        get_aging against the ORM way on 1M receivable lines (BENCH_ARGS=--lines N)"
+	@echo "make bench        get_aging vs OCA's aged partner balance and a bare SQL bound, 1M lines (BENCH_ARGS=--reuse)"
 
 run:
 	@tools/run.sh
