@@ -1,5 +1,6 @@
 from . import test_deal_documents
 from . import test_document_changes
+from . import test_move_dialog
 from . import test_performance
 from . import test_scenario_form
 from . import test_scenario_rules

@@ -120,20 +120,17 @@ class TestScenarioRules(SalesFunnelCommon):
                 [("name", "=", "sales_funnel")]
             )._update_translations([lang])
             self.salesperson.lang = lang
-            wizard = (
-                self.env["crm.lead.stage.move"]
-                .with_user(self.salesperson)
-                .with_context(lang=lang)
-                .create(
+            # Refused as soon as the move dialog is created with that step.
+            with self.assertRaises(UserError) as refusal:
+                self.env["crm.lead.stage.move"].with_user(self.salesperson).with_context(
+                    lang=lang
+                ).create(
                     {
                         "lead_id": self.mine.id,
                         "step_id": self.step(self.typical, "payment").id,
                         "result": "Готово",
                     }
                 )
-            )
-            with self.assertRaises(UserError) as refusal:
-                wizard.action_move()
             message = str(refusal.exception)
             self.assertIn(trigger, message)
             self.assertNotIn(not_english, message)
