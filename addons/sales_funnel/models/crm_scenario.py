@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class CrmScenario(models.Model):
@@ -102,3 +103,89 @@ class CrmScenario(models.Model):
         action["domain"] = [("scenario_id", "=", self.id)]
         action["context"] = {"default_scenario_id": self.id, "default_type": "opportunity"}
         return action
+
+    @api.model
+    def _of_pipeline(self, domain):
+        """The scenario a pipeline of deals is about, if any: the one its search keeps
+        (a "Scenario" facet, the scenario's Deals), else the context's, else its team's (the
+        Teams and Pipelines menus), else, when the view names no team (Odoo's My Pipeline),
+        the user's own team's."""
+        context = self.env.context
+        scenario = self.browse(_scenario_of_domain(domain)) or self.browse(
+            context.get("default_scenario_id")
+        )
+        if not scenario and context.get("default_team_id"):
+            scenario = self.env["crm.team"].browse(context["default_team_id"]).scenario_id
+        elif not scenario and "default_team_id" not in context:
+            scenario = self.env.user.sale_team_id.scenario_id
+        return scenario
+
+    def _pipeline_stages(self):
+        """The columns of the scenario's pipeline: its steps' stages, in step order."""
+        self.ensure_one()
+        return self.sudo().step_ids.stage_id.with_env(self.env)
+
+
+def _scenario_of_domain(domain):
+    """The id of the one scenario a search domain keeps deals to, when its conditions on
+    ``scenario_id`` that hold for every deal found (those and-ed at the top) name exactly
+    one; else None."""
+    domain = expression.normalize_domain(list(domain or []))
+    ids = None
+    for term in _conjuncts(domain):
+        if not (expression.is_leaf(term) and term[0] == "scenario_id"):
+            continue
+        _field, operator, value = term
+        if operator == "=" and _is_id(value):
+            named = {value}
+        elif operator == "in" and isinstance(value, list | tuple):
+            named = {id_ for id_ in value if _is_id(id_)}
+        else:
+            continue
+        ids = named if ids is None else ids & named
+    return next(iter(ids)) if ids and len(ids) == 1 else None
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _conjuncts(domain):
+    """The terms and-ed at the top of a normalized domain; an or-ed or negated part is one
+    term (its first operator)."""
+    terms = []
+
+    def skip(index):
+        # The index after the sub-domain that starts at ``index``.
+        token = domain[index]
+        if token == expression.NOT_OPERATOR:
+            return skip(index + 1)
+        if token in (expression.AND_OPERATOR, expression.OR_OPERATOR):
+            return skip(skip(index + 1))
+        return index + 1
+
+    def collect(index):
+        token = domain[index]
+        if token == expression.AND_OPERATOR:
+            return collect(collect(index + 1))
+        terms.append(token)
+        return skip(index)
+
+    if domain:
+        collect(0)
+    return terms
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """A scenario's pipeline has exactly its steps as columns, in step order, empty ones
+        included (every step a deal may be dragged to), whatever the stages' own sequence;
+        the deals it shows are that scenario's (see ``crm.team._scenario_pipeline_context``).
+        Other pipelines are Odoo's (``crm_lead.py`` keeps scenario stages out of them)."""
+        scenario = self.env["crm.scenario"]._of_pipeline(domain)
+        if scenario:
+            return scenario._pipeline_stages()
+        return super()._read_group_stage_ids(stages, domain)

@@ -2,9 +2,11 @@ from . import test_deal_documents
 from . import test_document_changes
 from . import test_move_dialog
 from . import test_performance
+from . import test_pipelines
 from . import test_scenario_form
 from . import test_scenario_rules
 from . import test_stage_engine
 from . import test_stage_log
 from . import test_step_activities
 from . import test_ui
+from . import test_ui_move_and_switch
