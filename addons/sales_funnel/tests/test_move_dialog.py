@@ -182,7 +182,7 @@ class TestMoveDialog(SalesFunnelCommon):
         )
         with self.assertRaises(ValidationError) as refusal:
             Move.with_context(lang="ru_RU").create({**values, "next_user_id": self.salesperson.id})
-        self.assertNotIn("another user", str(refusal.exception), "in Russian")
+        self.assertIn("другому пользователю, не себе", str(refusal.exception), "in Russian")
         self.assertEqual(deal.stage_id, self.stage("lead_rating"))
         Move.create({**values, "next_user_id": self.salesperson_other.id}).action_move()
         self.assertIn(self.salesperson_other, deal.activity_ids.user_id)

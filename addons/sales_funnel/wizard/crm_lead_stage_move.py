@@ -135,19 +135,24 @@ class CrmLeadStageMove(models.TransientModel):
                 step and not step.is_won and step.activity_ids and lead.scenario_id.plan_activities
             )
             wizard.step_plans_activities = plans
-            wizard.step_plan_note = plans and self.env._(
+            if not plans:
+                wizard.step_plan_note = False
+                continue
+            # Each term on its own: the export does not see a term nested in another's call.
+            planned = [
+                self.env._(
+                    "%(activity)s, due %(date)s, for %(user)s",
+                    activity=template.display_name,
+                    date=format_date(self.env, today + timedelta(days=template.days)),
+                    user=template._responsible_for(lead).name,
+                )
+                for template in step.activity_ids
+            ]
+            wizard.step_plan_note = self.env._(
                 "Entering %(step)s plans by itself: %(activities)s. Plan another activity here "
                 "only if something else is to be done.",
                 step=step.stage_id.name,
-                activities="; ".join(
-                    self.env._(
-                        "%(activity)s, due %(date)s, for %(user)s",
-                        activity=template.display_name,
-                        date=format_date(self.env, today + timedelta(days=template.days)),
-                        user=template._responsible_for(lead).name,
-                    )
-                    for template in step.activity_ids
-                ),
+                activities="; ".join(planned),
             )
 
     @api.depends("step_id", "lead_id")
