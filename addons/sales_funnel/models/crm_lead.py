@@ -248,25 +248,19 @@ class CrmLead(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        """A scenario's own steps, in step order, when the view is about one scenario: the
-        context's, its team's, or, when it names no team (Odoo's My Pipeline), the user's own
-        team's, so that every step a deal may be dragged to has its column."""
-        context = self.env.context
-        scenario = self.env["crm.scenario"].browse(context.get("default_scenario_id"))
-        if not scenario and context.get("default_team_id"):
-            scenario = self.env["crm.team"].browse(context["default_team_id"]).scenario_id
-        elif not scenario and "default_team_id" not in context:
-            scenario = self.env.user.sale_team_id.scenario_id
-        if not scenario:
-            # Scenario stages stay out of other pipelines unless a deal sits in them.
-            scenario_stages = self.env["crm.scenario"]._scenario_only_stages()
-            return (
-                super()
-                ._read_group_stage_ids(stages, domain)
-                .filtered(lambda stage: stage in stages or stage not in scenario_stages)
-            )
-        return (scenario.step_ids.stage_id | stages).sorted(
-            lambda stage: (stage.sequence, stage.id)
+        """A scenario's pipeline has exactly its steps as columns, in step order, empty ones
+        included (every step a deal may be dragged to), whatever the stages' own sequence;
+        the deals it shows are that scenario's (see ``crm.team._scenario_pipeline_context``).
+        Other pipelines are Odoo's, without the stages only scenarios use unless a deal sits
+        in one."""
+        scenario = self.env["crm.scenario"]._of_pipeline(domain)
+        if scenario:
+            return scenario._pipeline_stages()
+        scenario_stages = self.env["crm.scenario"]._scenario_only_stages()
+        return (
+            super()
+            ._read_group_stage_ids(stages, domain)
+            .filtered(lambda stage: stage in stages or stage not in scenario_stages)
         )
 
     def _merge_data(self, fnames=None):

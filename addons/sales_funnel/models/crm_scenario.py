@@ -174,18 +174,3 @@ def _conjuncts(domain):
     if domain:
         collect(0)
     return terms
-
-
-class CrmLead(models.Model):
-    _inherit = "crm.lead"
-
-    @api.model
-    def _read_group_stage_ids(self, stages, domain):
-        """A scenario's pipeline has exactly its steps as columns, in step order, empty ones
-        included (every step a deal may be dragged to), whatever the stages' own sequence;
-        the deals it shows are that scenario's (see ``crm.team._scenario_pipeline_context``).
-        Other pipelines are Odoo's (``crm_lead.py`` keeps scenario stages out of them)."""
-        scenario = self.env["crm.scenario"]._of_pipeline(domain)
-        if scenario:
-            return scenario._pipeline_stages()
-        return super()._read_group_stage_ids(stages, domain)
