@@ -7,7 +7,7 @@
     "website": "https://github.com/active-sales/active-sales",
     "author": "Active Sales",
     "license": "LGPL-3",
-    "depends": ["sales_funnel"],
+    "depends": ["sales_funnel", "receivables"],
     "data": [
         "views/res_partner_views.xml",
     ],

@@ -1,1 +1,2 @@
 from . import test_client_base
+from . import test_menus

@@ -1,12 +1,12 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools.safe_eval import safe_eval
 
 from .common import ReceivablesCommon
+from .menus import MenuWalkMixin
 
 
 @tagged("post_install", "-at_install")
-class TestReceivablesRoles(ReceivablesCommon):
+class TestReceivablesRoles(ReceivablesCommon, MenuWalkMixin):
     """Who sees which debts: the aging, the panel, the wizards and every menu of the addon,
     for the four roles and an employee with no sales or accounting right."""
 
@@ -71,76 +71,29 @@ class TestReceivablesRoles(ReceivablesCommon):
                 Wizard.with_user(user).create({})
 
     def test_every_menu_opens_for_each_role(self):
-        ours = self.env["ir.ui.menu"].browse(
-            self.env["ir.model.data"]
-            .search([("module", "=", "receivables"), ("model", "=", "ir.ui.menu")])
-            .mapped("res_id")
-        )
-        expected = {
-            self.salesperson: {"menu_crm_receivables_aging", "menu_crm_payment_calendar"},
-            self.head: {
-                "menu_crm_receivables_aging",
-                "menu_crm_receivables_aging_pdf",
-                "menu_crm_payment_calendar",
-                "menu_crm_open_receivables",
-                "menu_crm_overdue_losses",
-                "menu_crm_receivables_notify",
+        self.assertMenusOpen(
+            ["receivables"],
+            {
+                self.salesperson: {
+                    "receivables.menu_crm_receivables_aging",
+                    "receivables.menu_crm_payment_calendar",
+                },
+                self.head: {
+                    "receivables.menu_crm_receivables_aging",
+                    "receivables.menu_crm_receivables_aging_pdf",
+                    "receivables.menu_crm_payment_calendar",
+                    "receivables.menu_crm_open_receivables",
+                    "receivables.menu_crm_overdue_losses",
+                    "receivables.menu_crm_receivables_notify",
+                },
+                self.accountant: {
+                    "receivables.menu_receivables_aging",
+                    "receivables.menu_receivables_aging_pdf",
+                    "receivables.menu_payment_calendar_invoicing",
+                    "receivables.menu_open_receivables",
+                    "receivables.menu_receivables_notify",
+                },
+                self.warehouse: set(),
+                self.employee: set(),
             },
-            self.accountant: {
-                "menu_receivables_aging",
-                "menu_receivables_aging_pdf",
-                "menu_payment_calendar_invoicing",
-                "menu_open_receivables",
-                "menu_receivables_notify",
-            },
-            self.warehouse: set(),
-            self.employee: set(),
-        }
-        for user, names in expected.items():
-            visible = self._reachable(ours, user)
-            with self.subTest(user=user.login):
-                self.assertEqual(
-                    {
-                        menu.get_external_id()[menu.id].split(".")[1]
-                        for menu in visible.filtered("action")
-                    },
-                    names,
-                )
-            for menu in visible.filtered("action"):
-                with self.subTest(user=user.login, menu=menu.complete_name):
-                    self._open(menu.action.sudo(), user)
-
-    def _reachable(self, menus, user):
-        """The menus ``user`` sees in the web client: visible with every ancestor."""
-        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
-        return menus.filtered(
-            lambda menu: all(
-                int(menu_id) in visible for menu_id in menu.parent_path.split("/")[:-1]
-            )
         )
-
-    def _open(self, action, user):
-        """What the web client does with a menu's action, as ``user``."""
-        context = safe_eval(action.context or "{}", {"uid": user.id})
-        model = self.env[action.res_model].with_user(user).with_context(**context)
-        if action.target == "new":
-            wizard = model.create({})
-            for button in ("action_select", "action_open", "action_print"):
-                if hasattr(wizard, button):
-                    result = getattr(wizard, button)()
-                    if result.get("type") == "ir.actions.report":
-                        self._render(result, user)
-            return
-        domain = safe_eval(action.domain or "[]", {"uid": user.id})
-        modes = action.view_mode.split(",")
-        views = model.get_views([(False, mode) for mode in modes] + [(False, "search")])
-        self.assertTrue(views["views"])
-        model.web_search_read(domain, {"display_name": {}}, limit=80)
-        model._read_group(domain, [], ["__count"])
-
-    def _render(self, report_action, user):
-        report = self.env["ir.actions.report"].with_user(user)
-        html, _kind = report._render_qweb_html(
-            report_action["report_name"], None, data=report_action.get("data")
-        )
-        self.assertIn("Receivables aging", html.decode())
