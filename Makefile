@@ -2,13 +2,14 @@
 # Odoo 18 source is read from $(ODOO_SRC) (default /opt/odoo, else .odoo/, fetched when missing).
 export ODOO_SRC
 
-.PHONY: run test test-compat lint venv clean help bench
+.PHONY: run test test-compat test-oca lint venv clean help bench
 
 help:
 	@echo "make run          demo database with the three addons on http://localhost:8069 (admin/admin)"
 	@echo "make run WORKERS=2  the same in prefork mode, as in production: websocket (bus) on GEVENT_PORT=8072"
 	@echo "make test         a new database, every test and browser tour of the three addons"
 	@echo "make test-compat  Odoo's own crm, sale_crm, sale_stock and account tests with our addons installed"
+	@echo "make test-oca     OCA's financial risk, financial report and CRM stage probability next to ours, their tests and ours"
 	@echo "make lint         pre-commit (ruff, pylint-odoo, OCA hooks) on the whole tree"
 	@echo "make clean        drop the test databases and logs (keeps .venv and the demo database)"
 	@echo "make screenshots  docs/screenshots/*.png, the README's screens, from the demo database (headless Chromium)"
@@ -22,6 +23,9 @@ test:
 
 test-compat:
 	@tools/test_compat.sh
+
+test-oca:
+	@tools/test_oca.sh
 
 venv:
 	@bash -c 'source tools/lib.sh && ensure_venv'
@@ -39,5 +43,5 @@ screenshots:
 	@bash -c 'source tools/lib.sh && provision && require_chromium && PYTHONPATH="$$ODOO_SRC" "$$PY" tools/screenshots.py'
 
 clean:
-	@bash -c 'source tools/lib.sh && ensure_postgres && drop_db active_sales_test && drop_db active_sales_compat'
+	@bash -c 'source tools/lib.sh && ensure_postgres && drop_db active_sales_test && drop_db active_sales_compat && drop_db active_sales_oca'
 	rm -rf var/

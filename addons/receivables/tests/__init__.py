@@ -5,3 +5,4 @@ from . import test_open_receivables
 from . import test_payment_schedule
 from . import test_roles
 from . import test_ui
+from . import test_oca_aged_balance

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 # Document events, in the order a sale meets them; the engine compares positions.
 TRIGGERS = [
@@ -53,6 +54,71 @@ class CrmScenarioStep(models.Model):
             "A stage appears only once in a scenario.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        steps._sync_stage_probability(steps.stage_id)
+        return steps
+
+    def write(self, vals):
+        stages = self.stage_id
+        result = super().write(vals)
+        if "stage_id" in vals or "probability" in vals:
+            self._sync_stage_probability(stages | self.stage_id)
+        return result
+
+    def unlink(self):
+        stages = self.stage_id
+        result = super().unlink()
+        self._sync_stage_probability(stages)
+        return result
+
+    def _register_hook(self):
+        super()._register_hook()
+        # crm_stage_probability installed after this addon: its new column left our scenario
+        # stages undecided (NULL, never set by anyone); decide them once, as the steps say.
+        if "on_change" not in self.env["crm.stage"]._fields:
+            return
+        undecided = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT stage.id
+                     FROM crm_scenario_step step
+                     JOIN crm_stage stage ON stage.id = step.stage_id
+                    WHERE stage.on_change IS NULL AND step.probability != 0"""
+            )
+        )
+        if undecided:
+            self._sync_stage_probability(self.env["crm.stage"].browse(id_ for [id_] in undecided))
+
+    @api.model
+    def _sync_stage_probability(self, stages):
+        """Next to OCA's crm_stage_probability, which gives each stage a probability and a
+        "Change Probability Automatically" flag (``on_change``): a deal entering a scenario
+        step gets the step's probability from our engine, which is what that flag means.
+        So a stage the scenarios' steps give one probability carries the flag and that
+        probability, and their addon agrees with our engine: its mass update accepts the
+        stage and writes the steps' probability, and it forces that same probability when
+        Odoo's predictive scoring would replace it. A stage the scenarios give different
+        probabilities has none to force: its flag goes off, and their mass update asks the
+        user to decide. Won stages are left alone (Odoo sets 100% on them; their addon's
+        data flags Odoo's own), and so are steps without a probability (the engine leaves
+        the deal's). Without crm_stage_probability, nothing to do."""
+        Stage = self.env["crm.stage"].sudo()
+        if "on_change" not in Stage._fields:
+            return
+        stages = Stage.browse(stages.ids).exists().filtered(lambda stage: not stage.is_won)
+        if not stages:
+            return
+        steps = self.sudo().search([("stage_id", "in", stages.ids), ("probability", "!=", 0)])
+        for stage, stage_steps in steps.grouped("stage_id").items():
+            probabilities = set(stage_steps.mapped("probability"))
+            if len(probabilities) == 1:
+                values = {"on_change": True, "probability": probabilities.pop()}
+            else:
+                values = {"on_change": False}
+            if any(stage[name] != value for name, value in values.items()):
+                stage.write(values)
 
     @api.constrains("trigger", "scenario_id")
     def _check_trigger_once(self):

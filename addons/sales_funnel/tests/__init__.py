@@ -7,6 +7,7 @@ from . import test_scenario_form
 from . import test_scenario_rules
 from . import test_stage_engine
 from . import test_stage_log
+from . import test_stage_probability_oca
 from . import test_step_activities
 from . import test_ui
 from . import test_ui_move_and_switch
