@@ -161,7 +161,10 @@ class TestMoveDialog(SalesFunnelCommon):
         dialog = self._dialog(self._free_deal())
         self.assertEqual(dialog.next_action, "plan")
         self.assertEqual(dialog.next_activity_type_id, self.env.ref("mail.mail_activity_data_call"))
-        self.assertEqual(dialog.next_date, fields.Date.context_today(self.deal) + timedelta(days=1))
+        self.assertEqual(
+            dialog.next_date,
+            fields.Date.context_today(self.deal.with_user(self.salesperson)) + timedelta(days=1),
+        )
 
     def test_assigning_needs_another_user(self):
         deal = self._deal(primary_demand="Drills")

@@ -22,7 +22,8 @@ class TestMoveDialogAndPipelinesUi(HttpCase, SalesFunnelCommon):
         self.assertEqual(planned.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
         self.assertEqual(planned.summary, "Prepare the meeting")
         self.assertEqual(
-            planned.date_deadline, fields.Date.context_today(self.deal) + timedelta(days=2)
+            planned.date_deadline,
+            fields.Date.context_today(self.deal.with_user(self.salesperson)) + timedelta(days=2),
         )
         self.assertEqual(planned.user_id, self.salesperson)
 
