@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.receivables.tests import menus
 from odoo.addons.receivables.tests.menus import MenuWalkMixin
 from odoo.addons.sales_funnel.tests.common import SalesFunnelCommon
 
@@ -12,34 +13,26 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
 
     def test_every_menu_of_the_three_addons(self):
         employee = mail_new_test_user(self.env, login="as_employee", groups="base.group_user")
-        salesperson = {
+        salesperson = menus.SALESPERSON_MENUS | {
             "sales_funnel.menu_deals_in_fulfilment",
             "sales_funnel.menu_crm_team_pipelines",
             "sales_funnel.menu_crm_stage_log",
             "active_sales.menu_client_base",
-            "receivables.menu_crm_receivables_aging",
-            "receivables.menu_crm_payment_calendar",
         }
+        head = (
+            menus.HEAD_MENUS
+            | salesperson
+            | {
+                "sales_funnel.menu_losses_to_approve",
+                "sales_funnel.menu_crm_scenario",
+            }
+        )
         self.assertMenusOpen(
             ["sales_funnel", "active_sales", "receivables"],
             {
                 self.salesperson: salesperson,
-                self.head: salesperson
-                | {
-                    "sales_funnel.menu_losses_to_approve",
-                    "sales_funnel.menu_crm_scenario",
-                    "receivables.menu_crm_receivables_aging_pdf",
-                    "receivables.menu_crm_open_receivables",
-                    "receivables.menu_crm_overdue_losses",
-                    "receivables.menu_crm_receivables_notify",
-                },
-                self.accountant: {
-                    "receivables.menu_receivables_aging",
-                    "receivables.menu_receivables_aging_pdf",
-                    "receivables.menu_payment_calendar_invoicing",
-                    "receivables.menu_open_receivables",
-                    "receivables.menu_receivables_notify",
-                },
+                self.head: head,
+                self.accountant: menus.ACCOUNTANT_MENUS,
                 self.warehouse_user: {"sales_funnel.menu_deal_reservations"},
                 employee: set(),
             },

@@ -1,5 +1,24 @@
 from odoo.tools.safe_eval import safe_eval
 
+# The receivables menus each role reaches (the salesperson's are within the head's).
+SALESPERSON_MENUS = {
+    "receivables.menu_crm_receivables_aging",
+    "receivables.menu_crm_payment_calendar",
+}
+HEAD_MENUS = SALESPERSON_MENUS | {
+    "receivables.menu_crm_receivables_aging_pdf",
+    "receivables.menu_crm_open_receivables",
+    "receivables.menu_crm_overdue_losses",
+    "receivables.menu_crm_receivables_notify",
+}
+ACCOUNTANT_MENUS = {
+    "receivables.menu_receivables_aging",
+    "receivables.menu_receivables_aging_pdf",
+    "receivables.menu_payment_calendar_invoicing",
+    "receivables.menu_open_receivables",
+    "receivables.menu_receivables_notify",
+}
+
 
 class MenuWalkMixin:
     """Opens the menus of addons as a user does in the web client: the menus the user can

@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ReceivablesCommon
-from .menus import MenuWalkMixin
+from .menus import ACCOUNTANT_MENUS, HEAD_MENUS, SALESPERSON_MENUS, MenuWalkMixin
 
 
 @tagged("post_install", "-at_install")
@@ -74,25 +74,9 @@ class TestReceivablesRoles(ReceivablesCommon, MenuWalkMixin):
         self.assertMenusOpen(
             ["receivables"],
             {
-                self.salesperson: {
-                    "receivables.menu_crm_receivables_aging",
-                    "receivables.menu_crm_payment_calendar",
-                },
-                self.head: {
-                    "receivables.menu_crm_receivables_aging",
-                    "receivables.menu_crm_receivables_aging_pdf",
-                    "receivables.menu_crm_payment_calendar",
-                    "receivables.menu_crm_open_receivables",
-                    "receivables.menu_crm_overdue_losses",
-                    "receivables.menu_crm_receivables_notify",
-                },
-                self.accountant: {
-                    "receivables.menu_receivables_aging",
-                    "receivables.menu_receivables_aging_pdf",
-                    "receivables.menu_payment_calendar_invoicing",
-                    "receivables.menu_open_receivables",
-                    "receivables.menu_receivables_notify",
-                },
+                self.salesperson: SALESPERSON_MENUS,
+                self.head: HEAD_MENUS,
+                self.accountant: ACCOUNTANT_MENUS,
                 self.warehouse: set(),
                 self.employee: set(),
             },
