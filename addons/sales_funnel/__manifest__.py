@@ -7,7 +7,7 @@
     "website": "https://github.com/active-sales/active-sales",
     "author": "Active Sales",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm", "sale_stock", "account"],
+    "depends": ["crm", "sale_crm", "sale_margin", "sale_stock", "account"],
     "data": [
         "security/sales_funnel_security.xml",
         "security/ir.model.access.csv",
@@ -18,6 +18,9 @@
         "views/crm_scenario_views.xml",
         "views/crm_stage_log_views.xml",
         "report/crm_stage_visit_report_views.xml",
+        "report/sale_order_report_templates.xml",
+        "views/crm_funnel_plan_views.xml",
+        "report/crm_funnel_report_views.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
         "views/stock_move_views.xml",

@@ -1,2 +1,3 @@
 from . import test_client_base
+from . import test_manager_rating
 from . import test_menus

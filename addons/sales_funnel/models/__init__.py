@@ -1,5 +1,7 @@
 from . import account_move
 from . import account_partial_reconcile
+from . import crm_funnel_plan
+from . import crm_funnel_plan_line
 from . import crm_lead
 from . import crm_scenario
 from . import crm_scenario_step

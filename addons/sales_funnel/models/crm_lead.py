@@ -240,6 +240,8 @@ class CrmLead(models.Model):
         if positions is not None:
             self._enter_funnel_on_scenario_steps(positions, vals)
             self._log_visit_changes(positions)
+        if "expected_revenue" in vals:
+            self.env["crm.stage.log"]._follow_revenue(self)
         return result
 
     def unlink(self):

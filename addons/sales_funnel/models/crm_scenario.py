@@ -97,6 +97,11 @@ class CrmScenario(models.Model):
         self.ensure_one()
         return self.step_ids.filtered("is_won")[:1]
 
+    def _funnel_steps(self):
+        """The steps in funnel order: the won step last, wherever its sequence puts it."""
+        self.ensure_one()
+        return self.step_ids.filtered(lambda step: not step.is_won) + self._won_step()
+
     def action_view_deals(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
@@ -130,10 +135,18 @@ def _scenario_of_domain(domain):
     """The id of the one scenario a search domain keeps deals to, when its conditions on
     ``scenario_id`` that hold for every deal found (those and-ed at the top) name exactly
     one; else None."""
+    ids = ids_named_in(domain, "scenario_id")
+    return next(iter(ids)) if ids and len(ids) == 1 else None
+
+
+def ids_named_in(domain, field_name):
+    """The ids a search domain's conditions on the many2one ``field_name`` allow, taking
+    the conditions that hold for every record found (those and-ed at the top) and naming
+    ids (``=`` or ``in``); None when no such condition."""
     domain = expression.normalize_domain(list(domain or []))
     ids = None
     for term in _conjuncts(domain):
-        if not (expression.is_leaf(term) and term[0] == "scenario_id"):
+        if not (expression.is_leaf(term) and term[0] == field_name):
             continue
         _field, operator, value = term
         if operator == "=" and _is_id(value):
@@ -143,7 +156,7 @@ def _scenario_of_domain(domain):
         else:
             continue
         ids = named if ids is None else ids & named
-    return next(iter(ids)) if ids and len(ids) == 1 else None
+    return ids
 
 
 def _is_id(value):

@@ -37,6 +37,19 @@ class CrmStageLog(models.Model):
     expected_revenue = fields.Monetary(
         currency_field="company_currency_id", help="Expected revenue when the deal entered."
     )
+    expected_revenue_last = fields.Monetary(
+        "Last expected revenue",
+        currency_field="company_currency_id",
+        help="Expected revenue when the deal left the step; while it is still there, its "
+        "expected revenue now. The funnel's amounts.",
+    )
+    furthest_stage_id = fields.Many2one(
+        "crm.stage",
+        string="Furthest step",
+        help="On the visit that closed the deal (won or lost): the furthest step of its "
+        "scenario it had reached. The funnel counts the deal as having reached every step "
+        "up to this one.",
+    )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     outcome = fields.Selection(OUTCOMES, index=True, help="Empty while the deal is still here.")
     days = fields.Float("Days on step", compute="_compute_days")
@@ -53,6 +66,16 @@ class CrmStageLog(models.Model):
         self.env.cr.execute(
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_final_outcome
                ON crm_stage_log (lead_id) WHERE outcome IN ('won', 'lost')"""
+        )
+        # The funnel reads the deals closed in a period and the visits open at a moment
+        # (still open, or left after it), one scenario at a time.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_stage_log_scenario_closings
+               ON crm_stage_log (scenario_id, date_out) WHERE outcome IN ('won', 'lost')"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS crm_stage_log_scenario_date_out
+               ON crm_stage_log (scenario_id, date_out)"""
         )
 
     @api.depends("date_in", "date_out")
@@ -85,6 +108,7 @@ class CrmStageLog(models.Model):
                     "company_id": (lead.company_id or self.env.company).id,
                     "date_in": now,
                     "expected_revenue": lead.expected_revenue,
+                    "expected_revenue_last": lead.expected_revenue,
                 }
                 for lead in leads
                 if lead.stage_id
@@ -97,10 +121,36 @@ class CrmStageLog(models.Model):
             return
         if outcome in FINAL_OUTCOMES:
             self._retract_final_outcomes(leads)
-        self._write_and_flush(
-            self._visits_of(leads, [("date_out", "=", False)]),
-            {"date_out": fields.Datetime.now(), "outcome": outcome},
+        visits = self._visits_of(leads, [("date_out", "=", False)])
+        furthest = self._furthest_stages(leads) if outcome in FINAL_OUTCOMES else {}
+        for visit in visits:
+            visit.expected_revenue_last = visit.lead_id.expected_revenue
+            visit.furthest_stage_id = furthest.get(visit.lead_id.id, False)
+        self._write_and_flush(visits, {"date_out": fields.Datetime.now(), "outcome": outcome})
+
+    @api.model
+    def _follow_revenue(self, leads):
+        """The deals' expected revenue changed: their open visits carry it."""
+        for visit in self._visits_of(leads, [("date_out", "=", False)]):
+            visit.expected_revenue_last = visit.lead_id.expected_revenue
+
+    @api.model
+    def _furthest_stages(self, leads):
+        """The furthest step of its scenario each deal has reached, by stage id: a won deal's
+        won step, else the latest in step order of the steps it visited."""
+        visited = dict(
+            self.sudo()._read_group(
+                [("lead_id", "in", leads.ids)], ["lead_id"], ["stage_id:array_agg"]
+            )
         )
+        furthest = {}
+        for lead in leads.filtered("scenario_id"):
+            steps = lead.scenario_id.sudo()._funnel_steps()
+            stages = set(visited.get(lead, [])) | {lead.stage_id.id}
+            reached = [step.stage_id.id for step in steps if step.stage_id.id in stages]
+            if reached:
+                furthest[lead.id] = reached[-1]
+        return furthest
 
     @api.model
     def _retract_final_outcomes(self, leads, outcome="moved"):

@@ -1,1 +1,3 @@
 from . import crm_stage_visit_report
+from . import crm_manager_rating
+from . import crm_funnel_report

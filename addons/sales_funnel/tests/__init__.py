@@ -1,8 +1,10 @@
 from . import test_deal_documents
 from . import test_document_changes
+from . import test_manager_rating
 from . import test_move_dialog
 from . import test_performance
 from . import test_pipelines
+from . import test_proposal_print
 from . import test_scenario_form
 from . import test_scenario_rules
 from . import test_stage_engine
@@ -11,3 +13,4 @@ from . import test_stage_probability_oca
 from . import test_step_activities
 from . import test_ui
 from . import test_ui_move_and_switch
+from . import test_funnel_report

@@ -1,0 +1,617 @@
+import math
+from collections import defaultdict
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .crm_funnel_period import FunnelPeriod, end_of_day
+
+# Below this many closed deals having reached a step, its win probability is the step's
+# template probability rather than the company's own history.
+MIN_HISTORY_DEALS = 20
+# The figures each step and each period has; `previous` repeats them for the period before.
+FIGURES = (
+    "reached",
+    "passed",
+    "lost",
+    "current",
+    "amount_reached",
+    "amount_lost",
+    "amount_current",
+    "win_probability",
+    "forecast",
+    "avg_days",
+)
+# What a click on a number of the funnel opens.
+MEASURES = ("reached", "passed", "lost", "current")
+
+
+class ClosedGroup(NamedTuple):
+    """Deals closed (won or lost) of one salesperson that went as far as ``furthest`` and
+    closed on ``closing`` (step positions), counted in each window."""
+
+    user_id: int
+    furthest: int
+    closing: int
+    won: bool
+    count: int
+    amount: float
+    previous_count: int
+    previous_amount: float
+    history_count: int
+    previous_history_count: int
+
+
+class OpenGroup(NamedTuple):
+    """Deals of one salesperson open on the step at ``position`` at the period's moment
+    and at the previous period's."""
+
+    user_id: int
+    position: int
+    count: int
+    amount: float
+    days: float
+    previous_count: int
+    previous_amount: float
+    previous_days: float
+
+
+class CrmFunnelReport(models.AbstractModel):
+    """The sales funnel of a scenario over a period, read from the stage log.
+
+    Closed part: the deals won or lost in the period. A deal counts as having reached every
+    step up to the furthest one it visited (a skipped step counts as reached and passed),
+    and as lost at the step where it was lost; a deal returned from a loss is not lost.
+    Amounts are the expected revenue at closing.
+    Open part: the deals open at a moment (the end of the period, or any past moment),
+    reconstructed from the visits' entry and exit times: count, amount and days on their
+    step. Amounts of deals open at a past moment are those they had when they left the
+    step, or have now if they are still there.
+    Win probability of a step: the share of the deals closed over the twelve months before
+    the period's end that reached the step and were won; the step's template probability
+    when fewer than twenty reached it. Forecast: open amount times that probability."""
+
+    _name = "crm.funnel.report"
+    _description = "Sales funnel"
+
+    # ------------------------------------------------------------
+    # PUBLIC
+    # ------------------------------------------------------------
+
+    @api.model
+    @api.readonly
+    def get_funnel(
+        self,
+        scenario_id,
+        date_from,
+        date_to,
+        domain=None,
+        as_of=None,
+        target=None,
+        by_salesperson=False,
+    ):
+        """The funnel of a scenario for the days ``date_from`` to ``date_to`` (included).
+
+        :param domain: deals to count (a domain on crm.lead: team, salesperson, country,
+            client category, source... any deal field)
+        :param as_of: the moment (UTC datetime) or the day (at its end) the open deals are
+            taken at; default: the end of the period, or now
+        :param target: deals to win for the needed-input line; default: the plan's wins
+        :param by_salesperson: add the figures per salesperson (``salespeople``)
+        :return: ``{'steps': [{'step_id', 'stage_id', 'name', 'reached', 'passed', 'lost',
+            'current', 'amount_reached', 'amount_lost', 'amount_current',
+            'win_probability', 'forecast', 'avg_days', 'plan', 'previous'}],
+            'totals': {...}, 'needed_input': {...}, 'period': {...}, 'previous_period':
+            {...}, 'currency_id', 'scenario_id', 'salespeople': [...]}``
+        """
+        scenario = self._scenario(scenario_id)
+        period = self._period(date_from, date_to, as_of)
+        steps = scenario.sudo()._funnel_steps()
+        visits = self._visits(scenario, domain)
+        closed = self._closed_groups(visits, steps, period)
+        opened = self._open_groups(visits, steps, period)
+        funnel = self._funnel_figures(steps, closed, opened)
+        plans = self.env["crm.funnel.plan"]._plans_for(scenario, period, domain)
+        self._add_plan(funnel, steps, plans)
+        result = {
+            "scenario_id": scenario.id,
+            "currency_id": self.env.company.currency_id.id,
+            "period": self._period_values(period),
+            "previous_period": self._period_values(period.previous()),
+            **funnel,
+            "needed_input": self._needed_input(funnel, target),
+        }
+        if by_salesperson:
+            result["salespeople"] = self._salespeople_figures(
+                scenario, period, steps, closed, opened
+            )
+        return result
+
+    @api.model
+    @api.readonly
+    def get_forecast_accuracy(self, scenario_id, periods=6, domain=None, until=None):
+        """How well the funnel forecast each of the last ``periods`` months: the forecast
+        at the month's start (open amount times win probability then) against the amount
+        actually won in the month.
+
+        :param until: a day in the month after the last one measured; default today
+        :return: ``[{'date_from', 'date_to', 'forecast', 'won', 'forecast_deals',
+            'won_deals', 'deviation'}]``, oldest first; ``deviation`` is
+            (won - forecast) / forecast, or None without a forecast
+        """
+        scenario = self._scenario(scenario_id)
+        until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
+        steps = scenario.sudo()._funnel_steps()
+        visits = self._visits(scenario, domain)
+        first_month = until.replace(day=1) - relativedelta(months=int(periods))
+        months = [first_month + relativedelta(months=index) for index in range(int(periods))]
+        return [self._accuracy_of_month(steps, visits, month) for month in months]
+
+    @api.model
+    def action_open_deals(
+        self, scenario_id, date_from, date_to, step_id, measure, domain=None, as_of=None,
+        user_id=None, previous=False,
+    ):  # fmt: skip
+        """The deals behind a number of the funnel, in Odoo's deal list."""
+        if measure not in MEASURES:
+            raise UserError(self.env._("The funnel has no figure “%s”.", measure))
+        scenario = self._scenario(scenario_id)
+        period = self._period(date_from, date_to, as_of)
+        if previous:
+            period = period.previous()
+        steps = scenario.sudo()._funnel_steps()
+        step = steps.filtered(lambda s: s.id == step_id)
+        if not step:
+            raise UserError(self.env._("This step is not one of the scenario's."))
+        visits = self._visits(scenario, domain)
+        lead_ids = self._deals_behind(visits, steps, period, step, measure, user_id)
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
+        action.update(
+            {
+                "name": self.env._("%(step)s: %(figure)s", step=step.stage_id.name,
+                                   figure=self._measure_label(measure)),
+                "domain": [("id", "in", lead_ids)],
+                "context": {"active_test": False, "create": False},
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+                "view_mode": "list,kanban,form",
+            }
+        )
+        return action
+
+    # ------------------------------------------------------------
+    # INPUT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _scenario(self, scenario_id):
+        self.env["crm.stage.log"].check_access("read")
+        scenario = self.env["crm.scenario"].browse(scenario_id).exists()
+        if not scenario:
+            raise UserError(self.env._("Choose a sales scenario for the funnel."))
+        scenario.check_access("read")
+        return scenario
+
+    @api.model
+    def _period(self, date_from, date_to, as_of=None):
+        try:
+            first_day = fields.Date.to_date(date_from)
+            last_day = fields.Date.to_date(date_to)
+        except ValueError as error:
+            raise UserError(self.env._("The period's dates are not valid dates.")) from error
+        if not first_day or not last_day or first_day > last_day:
+            raise UserError(self.env._("The period must start before it ends."))
+        return FunnelPeriod.of_days(first_day, last_day, self._tz(), self._moment(as_of))
+
+    @api.model
+    def _moment(self, as_of):
+        """``as_of`` as a UTC moment: a day means its end, in the user's time zone."""
+        if not as_of:
+            return None
+        try:
+            if isinstance(as_of, str) and len(as_of) == 10 or not hasattr(as_of, "hour"):
+                return end_of_day(fields.Date.to_date(as_of), self._tz())
+            return fields.Datetime.to_datetime(as_of)
+        except ValueError as error:
+            raise UserError(self.env._("“%s” is not a date.", as_of)) from error
+
+    @api.model
+    def _tz(self):
+        return self.env.context.get("tz") or self.env.user.tz or "UTC"
+
+    @api.model
+    def _visits(self, scenario, domain):
+        """The scenario's visits in the active company that the user may read (the stage
+        log's record rules) and whose deal the filter keeps, as SQL to select from."""
+        log_domain = [("scenario_id", "=", scenario.id), ("company_id", "=", self.env.company.id)]
+        if domain:
+            log_domain.append(("lead_id", "any", list(domain)))
+        try:
+            query = self.env["crm.stage.log"].with_context(active_test=False)._search(log_domain)
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            raise UserError(
+                self.env._("The funnel cannot apply this filter: %s", error)
+            ) from error
+        return query.select(SQL("%s.*", SQL.identifier(query.table)))
+
+    # ------------------------------------------------------------
+    # SQL: two grouped reads of the log
+    # ------------------------------------------------------------
+
+    @api.model
+    def _positions(self, steps):
+        """The steps as SQL VALUES (stage_id, position, is_won), positions from 1."""
+        return SQL(", ").join(
+            SQL("(%s, %s, %s)", step.stage_id.id, position, step.is_won)
+            for position, step in enumerate(steps, start=1)
+        )
+
+    @api.model
+    def _closed_query(self, visits, steps, period):
+        """Deals won or lost from the start of the earliest window to the period's end,
+        grouped by salesperson, furthest and closing step and outcome, counted per window:
+        the period, the previous period and the two probability histories."""
+        previous = period.previous()
+        amount = SQL("COALESCE(visit.expected_revenue_last, visit.expected_revenue, 0)")
+
+        def within(start, end):
+            return SQL("visit.date_out >= %s AND visit.date_out < %s", start, end)
+
+        return SQL(
+            """
+            WITH visits AS NOT MATERIALIZED (%(visits)s),
+                 positions (stage_id, position, is_won) AS (VALUES %(positions)s)
+            SELECT visit.user_id,
+                   CASE WHEN visit.outcome = 'won' THEN %(last)s
+                        ELSE COALESCE(GREATEST(furthest.position, closing.position), 1)
+                   END,
+                   COALESCE(closing.position, furthest.position, 1),
+                   visit.outcome = 'won',
+                   COUNT(*) FILTER (WHERE %(in_period)s),
+                   COALESCE(SUM(%(amount)s) FILTER (WHERE %(in_period)s), 0)::float,
+                   COUNT(*) FILTER (WHERE %(in_previous)s),
+                   COALESCE(SUM(%(amount)s) FILTER (WHERE %(in_previous)s), 0)::float,
+                   COUNT(*) FILTER (WHERE %(in_history)s),
+                   COUNT(*) FILTER (WHERE %(in_previous_history)s)
+              FROM visits visit
+         LEFT JOIN positions furthest ON furthest.stage_id = visit.furthest_stage_id
+         LEFT JOIN positions closing ON closing.stage_id = visit.stage_id
+             WHERE visit.outcome IN ('won', 'lost')
+               AND visit.date_out >= %(since)s AND visit.date_out < %(end)s
+          GROUP BY 1, 2, 3, 4
+            """,
+            visits=visits,
+            positions=self._positions(steps),
+            last=len(steps),
+            amount=amount,
+            in_period=within(period.start, period.end),
+            in_previous=within(previous.start, previous.end),
+            in_history=within(period.history_start, period.end),
+            in_previous_history=within(previous.history_start, previous.end),
+            since=min(previous.start, previous.history_start),
+            end=period.end,
+        )
+
+    @api.model
+    def _open_query(self, visits, steps, period):
+        """Deals open on each step at the period's moment and at the previous period's,
+        grouped by salesperson and step: count, amount and days on the step so far."""
+        previous = period.previous()
+        amount = SQL("COALESCE(visit.expected_revenue_last, visit.expected_revenue, 0)")
+
+        def open_at(moment):
+            return SQL(
+                "visit.date_in <= %(moment)s AND (visit.date_out IS NULL OR visit.date_out > %(moment)s)",
+                moment=moment,
+            )
+
+        def days_at(moment):
+            return SQL("EXTRACT(EPOCH FROM %s - visit.date_in) / 86400", moment)
+
+        return SQL(
+            """
+            WITH visits AS NOT MATERIALIZED (%(visits)s),
+                 positions (stage_id, position, is_won) AS (VALUES %(positions)s)
+            SELECT visit.user_id, step.position,
+                   COUNT(*) FILTER (WHERE %(open_now)s),
+                   COALESCE(SUM(%(amount)s) FILTER (WHERE %(open_now)s), 0)::float,
+                   COALESCE(SUM(%(days_now)s) FILTER (WHERE %(open_now)s), 0)::float,
+                   COUNT(*) FILTER (WHERE %(open_before)s),
+                   COALESCE(SUM(%(amount)s) FILTER (WHERE %(open_before)s), 0)::float,
+                   COALESCE(SUM(%(days_before)s) FILTER (WHERE %(open_before)s), 0)::float
+              FROM visits visit
+              JOIN positions step ON step.stage_id = visit.stage_id AND NOT step.is_won
+             WHERE visit.date_in <= %(latest)s
+               AND (visit.date_out IS NULL OR visit.date_out > %(earliest)s)
+          GROUP BY 1, 2
+            """,
+            visits=visits,
+            positions=self._positions(steps),
+            amount=amount,
+            open_now=open_at(period.as_of),
+            open_before=open_at(previous.as_of),
+            days_now=days_at(period.as_of),
+            days_before=days_at(previous.as_of),
+            latest=max(period.as_of, previous.as_of),
+            earliest=min(period.as_of, previous.as_of),
+        )
+
+    @api.model
+    def _closed_groups(self, visits, steps, period):
+        rows = self.env.execute_query(self._closed_query(visits, steps, period))
+        return [ClosedGroup(*row) for row in rows]
+
+    @api.model
+    def _open_groups(self, visits, steps, period):
+        rows = self.env.execute_query(self._open_query(visits, steps, period))
+        return [OpenGroup(*row) for row in rows]
+
+    # ------------------------------------------------------------
+    # FIGURES: from the grouped rows (a few per step and salesperson)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _funnel_figures(self, steps, closed, opened):
+        """Steps and totals, with the previous period's figures as ``previous``."""
+        current = self._window_figures(steps, closed, opened, previous=False)
+        before = self._window_figures(steps, closed, opened, previous=True)
+        step_rows = []
+        for step, figures, previous in zip(steps, current["steps"], before["steps"], strict=True):
+            step_rows.append(
+                {
+                    "step_id": step.id,
+                    "stage_id": step.stage_id.id,
+                    "name": step.stage_id.name,
+                    "is_won": step.is_won,
+                    **figures,
+                    "plan": False,
+                    "previous": previous,
+                }
+            )
+        return {"steps": step_rows, "totals": {**current["totals"], "previous": before["totals"]}}
+
+    @api.model
+    def _window_figures(self, steps, closed, opened, previous, probabilities=None):
+        """The figures of one window (the period or the previous one) for the given groups."""
+        count, amount, history = (
+            ("previous_count", "previous_amount", "previous_history_count")
+            if previous
+            else ("count", "amount", "history_count")
+        )
+        open_count, open_amount, open_days = (
+            ("previous_count", "previous_amount", "previous_days")
+            if previous
+            else ("count", "amount", "days")
+        )
+        if probabilities is None:
+            probabilities = self._win_probabilities(steps, closed, history)
+        rows = []
+        for position, probability in enumerate(probabilities, start=1):
+            reaching = [g for g in closed if g.furthest >= position]
+            lost_here = [g for g in closed if not g.won and g.closing == position]
+            open_here = [g for g in opened if g.position == position]
+            current = sum(getattr(g, open_count) for g in open_here)
+            amount_current = sum(getattr(g, open_amount) for g in open_here)
+            rows.append(
+                {
+                    "reached": sum(getattr(g, count) for g in reaching),
+                    "passed": sum(
+                        getattr(g, count) for g in reaching if g.won or g.furthest > position
+                    ),
+                    "lost": sum(getattr(g, count) for g in lost_here),
+                    "current": current,
+                    "amount_reached": sum(getattr(g, amount) for g in reaching),
+                    "amount_lost": sum(getattr(g, amount) for g in lost_here),
+                    "amount_current": amount_current,
+                    "win_probability": probability,
+                    "forecast": amount_current * probability,
+                    "avg_days": sum(getattr(g, open_days) for g in open_here) / current
+                    if current
+                    else 0.0,
+                }
+            )
+        won = [g for g in closed if g.won]
+        totals = {
+            "closed": rows[0]["reached"] if rows else 0,
+            "won": sum(getattr(g, count) for g in won),
+            "lost": sum(row["lost"] for row in rows),
+            "amount_won": sum(getattr(g, amount) for g in won),
+            "amount_lost": sum(row["amount_lost"] for row in rows),
+            "current": sum(row["current"] for row in rows),
+            "amount_current": sum(row["amount_current"] for row in rows),
+            "forecast": sum(row["forecast"] for row in rows),
+            "forecast_deals": sum(row["current"] * row["win_probability"] for row in rows),
+            "conversion": probabilities[0] if probabilities else 0.0,
+        }
+        totals["win_rate"] = totals["won"] / totals["closed"] if totals["closed"] else 0.0
+        return {"steps": rows, "totals": totals, "probabilities": probabilities}
+
+    @api.model
+    def _win_probabilities(self, steps, closed, history):
+        """Per step: won / reached over the history window, or the template probability
+        when fewer than MIN_HISTORY_DEALS closed deals reached the step."""
+        probabilities = []
+        for position, step in enumerate(steps, start=1):
+            reaching = [g for g in closed if g.furthest >= position]
+            reached = sum(getattr(g, history) for g in reaching)
+            won = sum(getattr(g, history) for g in reaching if g.won)
+            if step.is_won:
+                probabilities.append(1.0)
+            elif reached >= MIN_HISTORY_DEALS:
+                probabilities.append(won / reached)
+            else:
+                probabilities.append(step.probability / 100.0)
+        return probabilities
+
+    @api.model
+    def _salespeople_figures(self, scenario, period, steps, closed, opened):
+        """The period's figures per salesperson (at the time the deal closed, or of its open
+        visit), with the funnel's win probabilities."""
+        probabilities = self._win_probabilities(steps, closed, "history_count")
+        by_user = defaultdict(lambda: ([], []))
+        for group in closed:
+            by_user[group.user_id][0].append(group)
+        for group in opened:
+            by_user[group.user_id][1].append(group)
+        users = self.env["res.users"].browse(uid for uid in by_user if uid).sudo()
+        result = []
+        for user in users.sorted("name"):
+            figures = self._window_figures(
+                steps, *by_user[user.id], previous=False, probabilities=probabilities
+            )
+            step_rows = [
+                {"step_id": step.id, **row, "plan": False}
+                for step, row in zip(steps, figures["steps"], strict=True)
+            ]
+            funnel = {"steps": step_rows, "totals": figures["totals"]}
+            plans = self.env["crm.funnel.plan"]._plans_for(
+                scenario, period, [("user_id", "=", user.id)]
+            )
+            self._add_plan(funnel, steps, plans)
+            result.append({"user_id": user.id, "name": user.name, **funnel})
+        return result
+
+    # ------------------------------------------------------------
+    # PLAN AND NEEDED INPUT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _add_plan(self, funnel, steps, plans):
+        """Each step's plan and the deviation of the deals and amounts that reached it."""
+        if not plans:
+            return
+        planned = plans._planned_by_step()
+        for step, row in zip(steps, funnel["steps"], strict=True):
+            count, amount = planned.get(step.id, (0, 0.0))
+            row["plan"] = {
+                "count": count,
+                "amount": amount,
+                "deviation": row["reached"] - count,
+                "amount_deviation": row["amount_reached"] - amount,
+            }
+
+    @api.model
+    def _needed_input(self, funnel, target=None):
+        """How many new deals it takes to win ``target`` deals (else the plan's wins) at
+        the current conversion (the first step's win probability)."""
+        source = "typed"
+        if target is None:
+            won_step = funnel["steps"][-1] if funnel["steps"] else {}
+            plan = won_step.get("plan") if won_step.get("is_won") else None
+            target = plan["count"] if plan else None
+            source = "plan"
+        conversion = funnel["totals"]["conversion"]
+        if target is None:
+            needed = None
+        else:
+            if int(target) < 0:
+                raise UserError(self.env._("The number of deals to win cannot be negative."))
+            needed = math.ceil(int(target) / conversion) if conversion else None
+        return {
+            "target": None if target is None else int(target),
+            "source": source,
+            "conversion": conversion,
+            "needed": needed,
+        }
+
+    # ------------------------------------------------------------
+    # FORECAST ACCURACY AND DRILL-DOWN
+    # ------------------------------------------------------------
+
+    @api.model
+    def _accuracy_of_month(self, steps, visits, month):
+        """The month's forecast as the funnel gave it on its first day (deals open then,
+        probabilities from the twelve months before) and what was won in it."""
+        last_day = month + relativedelta(months=1, days=-1)
+        month_period = FunnelPeriod.of_days(month, last_day, self._tz())
+        period = FunnelPeriod.of_days(month, last_day, self._tz(), as_of=month_period.start)
+        closed = self._closed_groups(visits, steps, period)
+        opened = self._open_groups(visits, steps, period)
+        # The previous period ends where this one starts: its history is the one known then.
+        probabilities = self._win_probabilities(steps, closed, "previous_history_count")
+        totals = self._window_figures(
+            steps, closed, opened, previous=False, probabilities=probabilities
+        )["totals"]
+        forecast, won = totals["forecast"], totals["amount_won"]
+        return {
+            "date_from": fields.Date.to_string(month),
+            "date_to": fields.Date.to_string(last_day),
+            "forecast": forecast,
+            "won": won,
+            "forecast_deals": totals["forecast_deals"],
+            "won_deals": totals["won"],
+            "deviation": (won - forecast) / forecast if forecast else None,
+        }
+
+    @api.model
+    def _deals_behind(self, visits, steps, period, step, measure, user_id=None):
+        """Ids of the deals behind one number, selected as the funnel counts them."""
+        position = list(steps).index(step) + 1
+        user = SQL("AND visit.user_id = %s", user_id) if user_id else SQL()
+        if measure == "current":
+            query = SQL(
+                """
+                WITH visits AS NOT MATERIALIZED (%(visits)s)
+                SELECT DISTINCT visit.lead_id FROM visits visit
+                 WHERE visit.stage_id = %(stage)s AND visit.lead_id IS NOT NULL
+                   AND visit.date_in <= %(moment)s
+                   AND (visit.date_out IS NULL OR visit.date_out > %(moment)s) %(user)s
+                """,
+                visits=visits,
+                stage=step.stage_id.id,
+                moment=period.as_of,
+                user=user,
+            )
+        else:
+            condition = {
+                "reached": SQL("furthest >= %s", position),
+                "passed": SQL("(won OR furthest > %s)", position),
+                "lost": SQL("(NOT won AND closing = %s)", position),
+            }[measure]
+            query = SQL(
+                """
+                WITH visits AS NOT MATERIALIZED (%(visits)s),
+                     positions (stage_id, position, is_won) AS (VALUES %(positions)s),
+                     closed AS (
+                    SELECT visit.lead_id, visit.outcome = 'won' AS won,
+                           CASE WHEN visit.outcome = 'won' THEN %(last)s
+                                ELSE COALESCE(GREATEST(furthest.position, closing.position), 1)
+                           END AS furthest,
+                           COALESCE(closing.position, furthest.position, 1) AS closing
+                      FROM visits visit
+                 LEFT JOIN positions furthest ON furthest.stage_id = visit.furthest_stage_id
+                 LEFT JOIN positions closing ON closing.stage_id = visit.stage_id
+                     WHERE visit.outcome IN ('won', 'lost') AND visit.lead_id IS NOT NULL
+                       AND visit.date_out >= %(start)s AND visit.date_out < %(end)s %(user)s
+                )
+                SELECT lead_id FROM closed WHERE %(condition)s
+                """,
+                visits=visits,
+                positions=self._positions(steps),
+                last=len(steps),
+                start=period.start,
+                end=period.end,
+                user=user,
+                condition=condition,
+            )
+        return [row[0] for row in self.env.execute_query(query)]
+
+    @api.model
+    def _measure_label(self, measure):
+        return {
+            "reached": self.env._("reached"),
+            "passed": self.env._("passed"),
+            "lost": self.env._("lost"),
+            "current": self.env._("open now"),
+        }[measure]
+
+    @api.model
+    def _period_values(self, period):
+        return {
+            "date_from": fields.Date.to_string(period.first_day),
+            "date_to": fields.Date.to_string(period.last_day),
+            "as_of": fields.Datetime.to_string(period.as_of),
+        }

@@ -1,0 +1,354 @@
+from datetime import datetime
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SalesFunnelCommon
+
+STEPS = (
+    "lead_rating",
+    "meeting_preparation",
+    "presentation",
+    "commercial_proposal",
+    "waiting_decision",
+    "agreement",
+    "payment",
+    "shipment",
+    "won",
+)
+
+
+def at(text):
+    return datetime.fromisoformat(text)
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelReport(SalesFunnelCommon):
+    """The funnel of March 2026 (previous period: February) over a hand-built history of
+    the typical sale: a won deal that skipped steps, losses at three steps (one after going
+    back), a loss returned, deals open at the end of the month."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
+        cls.deals = {}
+        history = {
+            # deal: (salesperson, [(step, date_in, date_out, outcome, last amount, furthest)])
+            "D1": ("me", [
+                ("lead_rating", "2026-03-01 09:00", "2026-03-02", "moved", 0, None),
+                ("commercial_proposal", "2026-03-02", "2026-03-05", "won", 1000, "won"),
+                ("won", "2026-03-05", None, None, 1000, None),
+            ]),
+            "D2": ("me", [
+                ("lead_rating", "2026-03-01 09:00", "2026-03-03", "moved", 0, None),
+                ("presentation", "2026-03-03", "2026-03-10", "lost", 500, "presentation"),
+            ]),
+            "D3": ("me", [
+                ("lead_rating", "2026-03-01 09:00", "2026-03-02", "moved", 0, None),
+                ("meeting_preparation", "2026-03-02", "2026-03-04", "moved", 0, None),
+                ("waiting_decision", "2026-03-04", "2026-03-06", "moved", 300, None),
+                ("meeting_preparation", "2026-03-06", "2026-03-22", "lost", 300,
+                 "waiting_decision"),
+            ]),
+            # Lost on 18 March, returned on the 25th: not a loss.
+            "D4": ("me", [
+                ("lead_rating", "2026-03-01 09:00", "2026-03-18", "moved", 50, "lead_rating"),
+                ("lead_rating", "2026-03-25", None, None, 50, None),
+            ]),
+            "D5": ("me", [
+                ("lead_rating", "2026-03-01 09:00", "2026-03-20 12:00", "lost", 0, "lead_rating"),
+            ]),
+            "D6": ("other", [("agreement", "2026-03-15", None, None, 2000, None)]),
+            "D7": ("me", [
+                ("presentation", "2026-03-28", "2026-04-05", "moved", 700, None),
+                ("waiting_decision", "2026-04-05", None, None, 700, None),
+            ]),
+            "D8": ("me", [
+                ("lead_rating", "2026-02-01", "2026-02-10", "moved", 0, None),
+                ("payment", "2026-02-10", "2026-02-20", "won", 400, "won"),
+                ("won", "2026-02-20", None, None, 400, None),
+            ]),
+            "D9": ("me", [
+                ("commercial_proposal", "2026-02-05", "2026-02-15", "lost", 250,
+                 "commercial_proposal"),
+            ]),
+            "D10": ("me", [("presentation", "2026-02-10", "2026-03-05", "left", 100, None)]),
+        }  # fmt: skip
+        for name, (owner, visits) in history.items():
+            user = cls.salesperson if owner == "me" else cls.salesperson_other
+            cls.deals[name] = cls._history_of(name, user, visits)
+
+    @classmethod
+    def _history_of(cls, name, user, visits):
+        deal = cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": cls.client.id,
+                "user_id": user.id,
+                "team_id": cls.team.id,
+            }
+        )
+        log = cls.env["crm.stage.log"].sudo()
+        log.search([("lead_id", "=", deal.id)]).unlink()
+        for stage, date_in, date_out, outcome, amount, furthest in visits:
+            log.create(
+                {
+                    "lead_id": deal.id,
+                    "scenario_id": cls.typical.id,
+                    "stage_id": cls._stage(stage).id,
+                    "user_id": user.id,
+                    "team_id": cls.team.id,
+                    "company_id": cls.company.id,
+                    "date_in": at(date_in),
+                    "date_out": date_out and at(date_out),
+                    "outcome": outcome,
+                    "expected_revenue": 0.0,
+                    "expected_revenue_last": amount,
+                    "furthest_stage_id": furthest and cls._stage(furthest).id,
+                }
+            )
+        return deal
+
+    @classmethod
+    def _stage(cls, name):
+        if name == "won":
+            return cls.env.ref("crm.stage_lead4")
+        return cls.env.ref(f"sales_funnel.stage_{name}")
+
+    def _funnel(self, user=None, **kwargs):
+        report = self.env["crm.funnel.report"].with_user(user or self.head)
+        return report.get_funnel(self.typical.id, "2026-03-01", "2026-03-31", **kwargs)
+
+    def column(self, funnel, figure, previous=False):
+        rows = funnel["steps"]
+        return [(row["previous"] if previous else row)[figure] for row in rows]
+
+    # closed part -----------------------------------------------------------
+
+    def test_reached_counts_skipped_steps_and_the_furthest_one(self):
+        funnel = self._funnel()
+        self.assertEqual([row["stage_id"] for row in funnel["steps"]],
+                         [self._stage(name).id for name in STEPS])  # fmt: skip
+        # D1 won (every step), D2 lost at presentation, D3 lost at meeting preparation after
+        # reaching waiting for a decision, D5 lost at the first step; D4's loss returned.
+        self.assertEqual(self.column(funnel, "reached"), [4, 3, 3, 2, 2, 1, 1, 1, 1])
+        self.assertEqual(self.column(funnel, "passed"), [3, 3, 2, 2, 1, 1, 1, 1, 1])
+        self.assertEqual(self.column(funnel, "lost"), [1, 1, 1, 0, 0, 0, 0, 0, 0])
+        self.assertEqual(
+            self.column(funnel, "amount_reached"),
+            [1800, 1800, 1800, 1300, 1300, 1000, 1000, 1000, 1000],
+        )
+        self.assertEqual(self.column(funnel, "amount_lost"), [0, 300, 500, 0, 0, 0, 0, 0, 0])
+        totals = funnel["totals"]
+        self.assertEqual(
+            (totals["closed"], totals["won"], totals["lost"], totals["amount_won"]),
+            (4, 1, 3, 1000),
+        )
+        self.assertEqual(totals["win_rate"], 0.25)
+
+    def test_open_deals_at_the_end_of_the_period(self):
+        funnel = self._funnel()
+        self.assertEqual(self.column(funnel, "current"), [1, 0, 1, 0, 0, 1, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "amount_current"), [50, 0, 700, 0, 0, 2000, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "avg_days"), [7, 0, 4, 0, 0, 17, 0, 0, 0])
+        self.assertEqual(funnel["period"]["as_of"], "2026-04-01 00:00:00")
+
+    def test_open_deals_at_a_past_moment(self):
+        # End of 20 March: D3 back on meeting preparation since the 6th, D6 on agreement
+        # since the 15th; D4 was lost then, D7 not there yet.
+        funnel = self._funnel(as_of="2026-03-20")
+        self.assertEqual(self.column(funnel, "current"), [0, 1, 0, 0, 0, 1, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "amount_current"), [0, 300, 0, 0, 0, 2000, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "avg_days"), [0, 15, 0, 0, 0, 6, 0, 0, 0])
+
+    def test_thin_history_uses_template_probabilities(self):
+        funnel = self._funnel()
+        self.assertEqual(
+            self.column(funnel, "win_probability"),
+            [0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9, 0.95, 1.0],
+        )
+        self.assertEqual(self.column(funnel, "forecast"), [5, 0, 210, 0, 0, 1400, 0, 0, 0])
+        self.assertEqual(funnel["totals"]["forecast"], 1615)
+
+    def test_own_history_gives_the_probability_from_twenty_deals(self):
+        # 20 more deals lost at the first step in January: 26 closed deals reached it in
+        # the twelve months, 2 of them won (D1, D8); the second step keeps its template.
+        for index in range(20):
+            self._history_of(f"Lost {index}", self.salesperson, [
+                ("lead_rating", "2026-01-05", "2026-01-06", "lost", 10, "lead_rating"),
+            ])  # fmt: skip
+        funnel = self._funnel()
+        probabilities = self.column(funnel, "win_probability")
+        self.assertAlmostEqual(probabilities[0], 2 / 26)
+        self.assertEqual(probabilities[1], 0.2)
+        self.assertAlmostEqual(funnel["steps"][0]["forecast"], 50 * 2 / 26)
+
+    def test_previous_period(self):
+        funnel = self._funnel()
+        self.assertEqual(
+            funnel["previous_period"],
+            {"date_from": "2026-01-29", "date_to": "2026-02-28", "as_of": "2026-03-01 00:00:00"},
+        )
+        # D8 won, D9 lost at the commercial proposal; D10 open on presentation for 19 days
+        # (the month before March is 31 days long: from 29 January).
+        self.assertEqual(self.column(funnel, "reached", True), [2, 2, 2, 2, 1, 1, 1, 1, 1])
+        self.assertEqual(self.column(funnel, "passed", True), [2, 2, 2, 1, 1, 1, 1, 1, 1])
+        self.assertEqual(self.column(funnel, "lost", True), [0, 0, 0, 1, 0, 0, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "current", True), [0, 0, 1, 0, 0, 0, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "avg_days", True), [0, 0, 19, 0, 0, 0, 0, 0, 0])
+        self.assertEqual(funnel["totals"]["previous"]["amount_won"], 400)
+
+    # filters and rights ----------------------------------------------------
+
+    def test_filter_on_any_deal_field(self):
+        funnel = self._funnel(domain=[("user_id", "=", self.salesperson_other.id)])
+        self.assertEqual(self.column(funnel, "current"), [0, 0, 0, 0, 0, 1, 0, 0, 0])
+        self.assertEqual(funnel["totals"]["closed"], 0)
+        funnel = self._funnel(domain=[("name", "in", ["D2", "D9"])])
+        self.assertEqual(self.column(funnel, "lost"), [0, 0, 1, 0, 0, 0, 0, 0, 0])
+        self.assertEqual(self.column(funnel, "lost", True), [0, 0, 0, 1, 0, 0, 0, 0, 0])
+
+    def test_salesperson_sees_their_own_deals(self):
+        mine = self._funnel(user=self.salesperson)
+        self.assertEqual(self.column(mine, "current"), [1, 0, 1, 0, 0, 0, 0, 0, 0])
+        other = self._funnel(user=self.salesperson_other)
+        self.assertEqual(self.column(other, "current"), [0, 0, 0, 0, 0, 1, 0, 0, 0])
+        self.assertEqual(other["totals"]["closed"], 0)
+
+    def test_no_sales_right_no_funnel(self):
+        for user in (self.accountant, self.warehouse_user):
+            with self.assertRaises(AccessError):
+                self._funnel(user=user)
+
+    def test_bad_input_is_a_user_error(self):
+        report = self.env["crm.funnel.report"].with_user(self.head)
+        with self.assertRaises(UserError):
+            report.get_funnel(self.typical.id, "2026-03-31", "2026-03-01")
+        with self.assertRaises(UserError):
+            report.get_funnel(self.typical.id, "March", "2026-03-31")
+        with self.assertRaises(UserError):
+            report.get_funnel(self.typical.id, "2026-03-01", "2026-03-31", [("no_such", "=", 1)])
+        with self.assertRaises(UserError):
+            report.get_funnel(self.typical.id, "2026-03-01", "2026-03-31", target=-5)
+        with self.assertRaises(UserError):
+            report.get_funnel(0, "2026-03-01", "2026-03-31")
+
+    # plan and needed input ---------------------------------------------------
+
+    def _plan(self, counts, amounts=None, user=None, team=None, month=("2026-03-01", "2026-03-31")):
+        plan = self.env["crm.funnel.plan"].with_user(self.head).create(
+            {
+                "scenario_id": self.typical.id,
+                "date_from": month[0],
+                "date_to": month[1],
+                "team_id": (team or self.team).id,
+                "user_id": user and user.id,
+            }
+        )
+        for line, count, amount in zip(plan.line_ids, counts, amounts or [0] * 9, strict=True):
+            line.write({"count": count, "amount": amount})
+        return plan
+
+    def test_plan_deviation(self):
+        plan = self._plan([5, 4, 4, 3, 3, 3, 3, 3, 3], [2000, 0, 0, 0, 0, 0, 0, 0, 900])
+        self.assertEqual(len(plan.line_ids), 9, "a new plan lists every step")
+        self.assertEqual((plan.planned_wins, plan.planned_amount), (3, 900))
+        funnel = self._funnel()
+        first, won = funnel["steps"][0]["plan"], funnel["steps"][-1]["plan"]
+        self.assertEqual(first, {"count": 5, "amount": 2000, "deviation": -1,
+                                 "amount_deviation": -200})  # fmt: skip
+        self.assertEqual((won["deviation"], won["amount_deviation"]), (-2, 100))
+        self.assertEqual(
+            funnel["needed_input"],
+            {"target": 3, "source": "plan", "conversion": 0.1, "needed": 30},
+        )
+
+    def test_salespeople_plans_when_the_filter_names_them(self):
+        self._plan([9] * 9)
+        self._plan([2] * 9, user=self.salesperson_other)
+        team_funnel = self._funnel()
+        self.assertEqual(team_funnel["steps"][0]["plan"]["count"], 9)
+        own = self._funnel(domain=[("user_id", "=", self.salesperson_other.id)])
+        self.assertEqual(own["steps"][0]["plan"]["count"], 2)
+        by_person = self._funnel(by_salesperson=True)["salespeople"]
+        self.assertEqual([person["name"] for person in by_person], ["Oscar Other", "Sally Salesperson"])
+        self.assertEqual(by_person[0]["steps"][0]["plan"]["count"], 2)
+        self.assertEqual(by_person[0]["steps"][5]["current"], 1)
+        self.assertEqual(by_person[1]["steps"][0]["plan"], False)
+        self.assertEqual(by_person[1]["totals"]["closed"], 4)
+
+    def test_needed_input_for_a_typed_target(self):
+        self.assertEqual(
+            self._funnel(target=10)["needed_input"],
+            {"target": 10, "source": "typed", "conversion": 0.1, "needed": 100},
+        )
+        self.assertIsNone(self._funnel()["needed_input"]["needed"], "no plan, no target")
+
+    # forecast accuracy and drill-down ----------------------------------------
+
+    def test_forecast_accuracy(self):
+        report = self.env["crm.funnel.report"].with_user(self.head)
+        february, march = report.get_forecast_accuracy(self.typical.id, 2, until="2026-04-15")
+        # On 1 March, D10 stood on presentation (100 × 30%); March won D1 (1,000).
+        self.assertEqual((march["date_from"], march["date_to"]), ("2026-03-01", "2026-03-31"))
+        self.assertEqual((march["forecast"], march["won"], march["won_deals"]), (30, 1000, 1))
+        self.assertAlmostEqual(march["deviation"], (1000 - 30) / 30)
+        # On 1 February nothing was open: no forecast, 400 won.
+        self.assertEqual((february["forecast"], february["won"], february["deviation"]),
+                         (0, 400, None))  # fmt: skip
+
+    def test_deals_behind_a_number(self):
+        report = self.env["crm.funnel.report"].with_user(self.head)
+        lead_rating = self.step(self.typical, "lead_rating")
+        presentation = self.step(self.typical, "presentation")
+
+        def deals(step, measure, **kwargs):
+            action = report.action_open_deals(
+                self.typical.id, "2026-03-01", "2026-03-31", step.id, measure, **kwargs
+            )
+            return set(self.env["crm.lead"].with_context(active_test=False).search(
+                action["domain"]).mapped("name"))  # fmt: skip
+
+        self.assertEqual(deals(lead_rating, "reached"), {"D1", "D2", "D3", "D5"})
+        self.assertEqual(deals(lead_rating, "lost"), {"D5"})
+        self.assertEqual(deals(presentation, "passed"), {"D1", "D3"})
+        self.assertEqual(deals(presentation, "current"), {"D7"})
+        self.assertEqual(deals(lead_rating, "reached", previous=True), {"D8", "D9"})
+        with self.assertRaises(UserError):
+            deals(lead_rating, "won_by_magic")
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelLogFromTheEngine(SalesFunnelCommon):
+    """The stage engine writes what the funnel reads: the furthest step on the visit that
+    closed a deal, and the deal's expected revenue on its visits."""
+
+    def _closing_visit(self, deal):
+        return self.env["crm.stage.log"].search(
+            [("lead_id", "=", deal.id), ("outcome", "in", ("won", "lost"))]
+        )
+
+    def test_lost_after_going_back_keeps_the_furthest_step(self):
+        deal = self._deal(expected_revenue=100)
+        self._put_on(deal, "presentation")
+        self._put_on(deal, "meeting_preparation")
+        deal.sudo().expected_revenue = 250
+        open_visit = self.env["crm.stage.log"].search(
+            [("lead_id", "=", deal.id), ("date_out", "=", False)]
+        )
+        self.assertEqual(open_visit.expected_revenue_last, 250, "the open visit follows")
+        self._lose(deal)
+        closing = self._closing_visit(deal)
+        self.assertEqual(closing.stage_id, self.stage("meeting_preparation"))
+        self.assertEqual(closing.furthest_stage_id, self.stage("presentation"))
+        self.assertEqual(closing.expected_revenue_last, 250)
+
+    def test_won_deal_reaches_the_won_step(self):
+        deal = self._deal(expected_revenue=100)
+        self._put_on(deal, "shipment")
+        self._put_on(deal, "won")
+        closing = self._closing_visit(deal)
+        self.assertEqual(closing.stage_id, self.stage("shipment"))
+        self.assertEqual(closing.furthest_stage_id, self.stage("won"))
