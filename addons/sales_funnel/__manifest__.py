@@ -21,6 +21,7 @@
         "report/sale_order_report_templates.xml",
         "views/crm_funnel_plan_views.xml",
         "report/crm_funnel_report_views.xml",
+        "report/report_sales_funnel_templates.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
         "views/stock_move_views.xml",

@@ -1,3 +1,4 @@
 from . import crm_stage_visit_report
 from . import crm_manager_rating
 from . import crm_funnel_report
+from . import report_sales_funnel

@@ -1,7 +1,9 @@
+import io
 import math
 from collections import defaultdict
 from typing import NamedTuple
 
+import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -615,3 +617,143 @@ class CrmFunnelReport(models.AbstractModel):
             "date_to": fields.Date.to_string(period.last_day),
             "as_of": fields.Datetime.to_string(period.as_of),
         }
+
+    # ------------------------------------------------------------
+    # EXPORT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _funnel_of_params(self, params):
+        """get_funnel called with the screen's parameters (XLSX and PDF exports)."""
+        params = dict(params or {})
+        return self.get_funnel(
+            params.pop("scenario_id", False),
+            params.pop("date_from", False),
+            params.pop("date_to", False),
+            domain=params.get("domain"),
+            target=params.get("target"),
+            by_salesperson=bool(params.get("by_salesperson")),
+        )
+
+    @api.model
+    def _xlsx_columns(self):
+        """(title, figure, format) of the funnel sheet, after the step's name."""
+        _ = self.env._
+        return [
+            (_("Reached"), "reached", "count"),
+            (_("Passed"), "passed", "count"),
+            (_("Conversion"), "conversion", "percent"),
+            (_("Lost"), "lost", "count"),
+            (_("Amount reached"), "amount_reached", "money"),
+            (_("Amount lost"), "amount_lost", "money"),
+            (_("Open now"), "current", "count"),
+            (_("Open amount"), "amount_current", "money"),
+            (_("Days on step"), "avg_days", "days"),
+            (_("Win probability"), "win_probability", "percent"),
+            (_("Forecast"), "forecast", "money"),
+            (_("Plan"), "plan_count", "count"),
+            (_("Deviation"), "plan_deviation", "count"),
+            (_("Reached, previous period"), "previous_reached", "count"),
+            (_("Lost, previous period"), "previous_lost", "count"),
+            (_("Open, previous period"), "previous_current", "count"),
+            (_("Forecast, previous period"), "previous_forecast", "money"),
+        ]
+
+    @api.model
+    def _xlsx_row(self, row):
+        plan = row["plan"] or {}
+        previous = row["previous"]
+        return {
+            **row,
+            "conversion": row["passed"] / row["reached"] if row["reached"] else 0.0,
+            "plan_count": plan.get("count", ""),
+            "plan_deviation": plan.get("deviation", ""),
+            **{f"previous_{figure}": previous[figure] for figure in FIGURES},
+        }
+
+    @api.model
+    def _xlsx_export(self, params):
+        """The funnel as an XLSX workbook: (bytes, file name)."""
+        funnel = self._funnel_of_params(params)
+        scenario = self.env["crm.scenario"].browse(funnel["scenario_id"])
+        period = funnel["period"]
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        formats = self._xlsx_formats(workbook)
+        sheet = workbook.add_worksheet(self.env._("Funnel"))
+        title = self.env._(
+            "Sales funnel: %(scenario)s, %(date_from)s – %(date_to)s",
+            scenario=scenario.name,
+            date_from=period["date_from"],
+            date_to=period["date_to"],
+        )
+        sheet.write(0, 0, title, formats["title"])
+        columns = self._xlsx_columns()
+        sheet.write(2, 0, self.env._("Step"), formats["header"])
+        for index, (header, _figure, _kind) in enumerate(columns, start=1):
+            sheet.write(2, index, header, formats["header"])
+        for line, row in enumerate(funnel["steps"], start=3):
+            values = self._xlsx_row(row)
+            sheet.write(line, 0, row["name"])
+            for index, (_header, figure, kind) in enumerate(columns, start=1):
+                sheet.write(line, index, values[figure], formats[kind])
+        self._xlsx_totals(sheet, formats, 3 + len(funnel["steps"]), funnel["totals"])
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, len(columns), 14)
+        sheet.freeze_panes(3, 1)
+        if funnel.get("salespeople"):
+            self._xlsx_salespeople(workbook, formats, funnel)
+        workbook.close()
+        filename = f"{self.env._('Sales funnel')} {period['date_from']} {period['date_to']}.xlsx"
+        return output.getvalue(), filename
+
+    @api.model
+    def _xlsx_formats(self, workbook):
+        currency = self.env.company.currency_id
+        money = "#,##0" + (f".{'0' * currency.decimal_places}" if currency.decimal_places else "")
+        return {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#E9ECEF", "border": 1, "text_wrap": True}
+            ),
+            "count": workbook.add_format({"num_format": "0"}),
+            "money": workbook.add_format({"num_format": money}),
+            "percent": workbook.add_format({"num_format": "0%"}),
+            "days": workbook.add_format({"num_format": "0.0"}),
+            "total": workbook.add_format({"bold": True, "top": 1}),
+            "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
+        }
+
+    @api.model
+    def _xlsx_totals(self, sheet, formats, line, totals):
+        _ = self.env._
+        figures = [
+            (_("Closed"), totals["closed"], "total"),
+            (_("Won"), totals["won"], "total"),
+            (_("Lost"), totals["lost"], "total"),
+            (_("Amount won"), totals["amount_won"], "total_money"),
+            (_("Open now"), totals["current"], "total"),
+            (_("Open amount"), totals["amount_current"], "total_money"),
+            (_("Forecast"), totals["forecast"], "total_money"),
+        ]
+        for offset, (label, value, kind) in enumerate(figures, start=1):
+            sheet.write(line + offset, 0, label, formats["total"])
+            sheet.write(line + offset, 1, value, formats[kind])
+
+    @api.model
+    def _xlsx_salespeople(self, workbook, formats, funnel):
+        """Rows by step, three columns per salesperson: reached, lost, open now."""
+        sheet = workbook.add_worksheet(self.env._("By salesperson"))
+        sheet.write(0, 0, self.env._("Step"), formats["header"])
+        labels = (self.env._("Reached"), self.env._("Lost"), self.env._("Open now"))
+        for index, person in enumerate(funnel["salespeople"]):
+            for offset, label in enumerate(labels):
+                sheet.write(0, 1 + 3 * index + offset, f"{person['name']}: {label}", formats["header"])
+        for line, row in enumerate(funnel["steps"], start=1):
+            sheet.write(line, 0, row["name"])
+            for index, person in enumerate(funnel["salespeople"]):
+                cell = person["steps"][line - 1]
+                for offset, figure in enumerate(("reached", "lost", "current")):
+                    sheet.write(line, 1 + 3 * index + offset, cell[figure], formats["count"])
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, 3 * len(funnel["salespeople"]), 16)

@@ -14,3 +14,4 @@ from . import test_step_activities
 from . import test_ui
 from . import test_ui_move_and_switch
 from . import test_funnel_report
+from . import test_ui_funnel

@@ -92,11 +92,47 @@ class SalesFunnelCommon(TransactionCase):
     # helpers
     # ------------------------------------------------------------
 
-    def stage(self, name):
+    @classmethod
+    def stage(cls, name):
         """The stage of the typical sale (or Odoo's won stage) by its xml id suffix."""
         if name == "won":
-            return self.env.ref("crm.stage_lead4")
-        return self.env.ref(f"sales_funnel.stage_{name}")
+            return cls.env.ref("crm.stage_lead4")
+        return cls.env.ref(f"sales_funnel.stage_{name}")
+
+    @classmethod
+    def _deal_with_history(cls, name, user, visits):
+        """A deal of the typical sale whose stage log is ``visits``: (stage, date in, date
+        out, outcome, last expected revenue, furthest stage on the closing visit), dates as
+        ISO strings in UTC. The funnel reads the log only; the engine's own visit goes."""
+        deal = cls.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": cls.client.id,
+                "user_id": user.id,
+                "team_id": cls.team.id,
+            }
+        )
+        log = cls.env["crm.stage.log"].sudo()
+        log.search([("lead_id", "=", deal.id)]).unlink()
+        for stage, date_in, date_out, outcome, amount, furthest in visits:
+            log.create(
+                {
+                    "lead_id": deal.id,
+                    "scenario_id": cls.typical.id,
+                    "stage_id": cls.stage(stage).id,
+                    "user_id": user.id,
+                    "team_id": cls.team.id,
+                    "company_id": cls.company.id,
+                    "date_in": fields.Datetime.to_datetime(date_in),
+                    "date_out": date_out and fields.Datetime.to_datetime(date_out),
+                    "outcome": outcome,
+                    "expected_revenue": 0.0,
+                    "expected_revenue_last": amount,
+                    "furthest_stage_id": furthest and cls.stage(furthest).id,
+                }
+            )
+        return deal
 
     def step(self, scenario, name):
         return scenario._step_for_stage(self.stage(name))

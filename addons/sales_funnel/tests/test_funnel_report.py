@@ -1,4 +1,6 @@
-from datetime import datetime
+import io
+
+import openpyxl
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -16,10 +18,6 @@ STEPS = (
     "shipment",
     "won",
 )
-
-
-def at(text):
-    return datetime.fromisoformat(text)
 
 
 @tagged("post_install", "-at_install")
@@ -77,45 +75,7 @@ class TestFunnelReport(SalesFunnelCommon):
         }  # fmt: skip
         for name, (owner, visits) in history.items():
             user = cls.salesperson if owner == "me" else cls.salesperson_other
-            cls.deals[name] = cls._history_of(name, user, visits)
-
-    @classmethod
-    def _history_of(cls, name, user, visits):
-        deal = cls.env["crm.lead"].create(
-            {
-                "name": name,
-                "type": "opportunity",
-                "partner_id": cls.client.id,
-                "user_id": user.id,
-                "team_id": cls.team.id,
-            }
-        )
-        log = cls.env["crm.stage.log"].sudo()
-        log.search([("lead_id", "=", deal.id)]).unlink()
-        for stage, date_in, date_out, outcome, amount, furthest in visits:
-            log.create(
-                {
-                    "lead_id": deal.id,
-                    "scenario_id": cls.typical.id,
-                    "stage_id": cls._stage(stage).id,
-                    "user_id": user.id,
-                    "team_id": cls.team.id,
-                    "company_id": cls.company.id,
-                    "date_in": at(date_in),
-                    "date_out": date_out and at(date_out),
-                    "outcome": outcome,
-                    "expected_revenue": 0.0,
-                    "expected_revenue_last": amount,
-                    "furthest_stage_id": furthest and cls._stage(furthest).id,
-                }
-            )
-        return deal
-
-    @classmethod
-    def _stage(cls, name):
-        if name == "won":
-            return cls.env.ref("crm.stage_lead4")
-        return cls.env.ref(f"sales_funnel.stage_{name}")
+            cls.deals[name] = cls._deal_with_history(name, user, visits)
 
     def _funnel(self, user=None, **kwargs):
         report = self.env["crm.funnel.report"].with_user(user or self.head)
@@ -130,7 +90,7 @@ class TestFunnelReport(SalesFunnelCommon):
     def test_reached_counts_skipped_steps_and_the_furthest_one(self):
         funnel = self._funnel()
         self.assertEqual([row["stage_id"] for row in funnel["steps"]],
-                         [self._stage(name).id for name in STEPS])  # fmt: skip
+                         [self.stage(name).id for name in STEPS])  # fmt: skip
         # D1 won (every step), D2 lost at presentation, D3 lost at meeting preparation after
         # reaching waiting for a decision, D5 lost at the first step; D4's loss returned.
         self.assertEqual(self.column(funnel, "reached"), [4, 3, 3, 2, 2, 1, 1, 1, 1])
@@ -176,7 +136,7 @@ class TestFunnelReport(SalesFunnelCommon):
         # 20 more deals lost at the first step in January: 26 closed deals reached it in
         # the twelve months, 2 of them won (D1, D8); the second step keeps its template.
         for index in range(20):
-            self._history_of(f"Lost {index}", self.salesperson, [
+            self._deal_with_history(f"Lost {index}", self.salesperson, [
                 ("lead_rating", "2026-01-05", "2026-01-06", "lost", 10, "lead_rating"),
             ])  # fmt: skip
         funnel = self._funnel()
@@ -352,3 +312,65 @@ class TestFunnelLogFromTheEngine(SalesFunnelCommon):
         closing = self._closing_visit(deal)
         self.assertEqual(closing.stage_id, self.stage("shipment"))
         self.assertEqual(closing.furthest_stage_id, self.stage("won"))
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelExports(SalesFunnelCommon):
+    """The screen's table, exported: XLSX read back cell by cell, PDF rendered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
+        cls._deal_with_history("Won", cls.salesperson, [
+            ("lead_rating", "2026-03-02", "2026-03-03", "won", 1200, "won"),
+            ("won", "2026-03-03", None, None, 1200, None),
+        ])  # fmt: skip
+        cls._deal_with_history("Lost", cls.salesperson_other, [
+            ("lead_rating", "2026-03-02", "2026-03-04", "lost", 300, "lead_rating"),
+        ])  # fmt: skip
+        cls._deal_with_history("Open", cls.salesperson, [
+            ("presentation", "2026-03-10", None, None, 800, None),
+        ])  # fmt: skip
+        cls.params = {
+            "scenario_id": cls.typical.id,
+            "date_from": "2026-03-01",
+            "date_to": "2026-03-31",
+            "domain": [],
+            "target": 4,
+            "by_salesperson": True,
+        }
+
+    def test_xlsx_reads_back(self):
+        report = self.env["crm.funnel.report"].with_user(self.head)
+        content, filename = report._xlsx_export(self.params)
+        self.assertTrue(filename.endswith("2026-03-01 2026-03-31.xlsx"))
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = workbook["Funnel"]
+        self.assertIn("2026-03-01", sheet["A1"].value)
+        header = [cell.value for cell in sheet[3]]
+        self.assertEqual(header[:5], ["Step", "Reached", "Passed", "Conversion", "Lost"])
+        rows = {row[0]: row for row in sheet.iter_rows(min_row=4, max_row=12, values_only=True)}
+        lead_rating = rows[self.stage("lead_rating").name]
+        self.assertEqual(lead_rating[1:5], (2, 1, 0.5, 1))
+        self.assertEqual(lead_rating[6], 300, "amount lost")
+        presentation = rows[self.stage("presentation").name]
+        self.assertEqual((presentation[7], presentation[8]), (1, 800), "open now, open amount")
+        self.assertAlmostEqual(presentation[11], 800 * 0.3, msg="forecast")
+        totals = {row[0]: row[1] for row in sheet.iter_rows(min_row=13, values_only=True)}
+        self.assertEqual((totals["Closed"], totals["Won"], totals["Amount won"]), (2, 1, 1200))
+        self.assertGreater(sheet.column_dimensions["A"].width, 20, "the step names fit")
+        people = workbook["By salesperson"]
+        self.assertEqual(people["B1"].value, "Oscar Other: Reached")
+        self.assertEqual((people["B2"].value, people["C2"].value), (1, 1), "Oscar's lost deal")
+
+    def test_pdf_renders_the_table(self):
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.head)
+            ._render_qweb_html("sales_funnel.report_sales_funnel", [], data=self.params)[0]
+            .decode()
+        )
+        self.assertIn("Sales funnel", html)
+        self.assertIn(self.stage("presentation").name, html)
+        self.assertIn("To win", html)
