@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -17,6 +18,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
             "sales_funnel.menu_deals_in_fulfilment",
             "sales_funnel.menu_crm_team_pipelines",
             "sales_funnel.menu_crm_stage_log",
+            "sales_funnel.menu_sales_funnel_report",
             "active_sales.menu_client_base",
         }
         head = (
@@ -25,6 +27,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
             | {
                 "sales_funnel.menu_losses_to_approve",
                 "sales_funnel.menu_crm_scenario",
+                "sales_funnel.menu_crm_funnel_plan",
             }
         )
         self.assertMenusOpen(
@@ -37,3 +40,15 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
                 employee: set(),
             },
         )
+
+    def _open_client_action(self, action, user):
+        self.assertEqual(action.tag, "sales_funnel.funnel_report")
+        # What the funnel screen asks when it opens: this month's funnel of the first scenario.
+        scenario = self.env["crm.scenario"].with_user(user).search([], limit=1)
+        today = fields.Date.today()
+        funnel = (
+            self.env["crm.funnel.report"]
+            .with_user(user)
+            .get_funnel(scenario.id, today.replace(day=1), today, by_salesperson=True)
+        )
+        self.assertEqual(len(funnel["steps"]), len(scenario.step_ids))
