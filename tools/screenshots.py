@@ -353,7 +353,7 @@ class Chromium:
 
 
 class Screens:
-    """The six screens, each in a new browser context as the user of its role."""
+    """The seven screens, each in a new browser context as the user of its role."""
 
     def __init__(self, server, browser, out, db):
         self.server, self.browser, self.out = server, browser, out
@@ -368,6 +368,7 @@ class Screens:
         self.aging()
         self.debtor_notices()
         self.stage_history()
+        self.funnel()
 
     def open_as(self, login, path, selector, what):
         self.browser.new_page(self.server.url, self.server.session(login, login))
@@ -445,6 +446,17 @@ class Screens:
         what = "the stage history analysis"
         self.open_as("head", "/odoo/action-sales_funnel.crm_stage_visit_report_action", PIVOT, what)
         self.shot("stage-history", "head", what)
+
+
+    def funnel(self):
+        what = "the sales funnel"
+        table = ".o_sales_funnel_report .o_funnel_table tbody tr"
+        self.open_as("head", "/odoo/action-sales_funnel.action_sales_funnel_report", table, what)
+        # Last month: a complete month of the demo's history, with its plan.
+        self.browser.click(".o_funnel_last_month", what)
+        self.browser.wait_for(".o_funnel_body:not(.opacity-50) canvas", what)
+        time.sleep(0.5)
+        self.shot("funnel", "head", what)
 
 
 def main():

@@ -1,7 +1,7 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
-import { serializeDate } from "@web/core/l10n/dates";
+import { deserializeDateTime, formatDateTime, serializeDate } from "@web/core/l10n/dates";
 import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -176,6 +176,11 @@ export class SalesFunnelReport extends Component {
 
     percent(value) {
         return formatPercentage(value, { digits: [16, 0] });
+    }
+
+    /** The moment the open deals are taken at, in the user's time zone. */
+    asOf() {
+        return formatDateTime(deserializeDateTime(this.state.funnel.period.as_of));
     }
 
     conversion(row) {
