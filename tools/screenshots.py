@@ -447,7 +447,6 @@ class Screens:
         self.open_as("head", "/odoo/action-sales_funnel.crm_stage_visit_report_action", PIVOT, what)
         self.shot("stage-history", "head", what)
 
-
     def funnel(self):
         what = "the sales funnel"
         table = ".o_sales_funnel_report .o_funnel_table tbody tr"

@@ -1,6 +1,7 @@
 import io
 import math
 from collections import defaultdict
+from datetime import datetime
 from typing import NamedTuple
 
 import xlsxwriter
@@ -28,6 +29,8 @@ FIGURES = (
     "forecast",
     "avg_days",
 )
+# Months the forecast accuracy goes back at most.
+MAX_ACCURACY_PERIODS = 36
 # What a click on a number of the funnel opens.
 MEASURES = ("reached", "passed", "lost", "current")
 
@@ -93,6 +96,7 @@ class CrmFunnelReport(models.AbstractModel):
         date_to,
         domain=None,
         as_of=None,
+        *,
         target=None,
         by_salesperson=False,
     ):
@@ -145,8 +149,13 @@ class CrmFunnelReport(models.AbstractModel):
             'won_deals', 'deviation'}]``, oldest first; ``deviation`` is
             (won - forecast) / forecast, or None without a forecast
         """
+        if not 1 <= int(periods) <= MAX_ACCURACY_PERIODS:
+            raise UserError(self.env._("Measure from 1 to %s months.", MAX_ACCURACY_PERIODS))
         scenario = self._scenario(scenario_id)
-        until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
+        try:
+            until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
+        except ValueError as error:
+            raise UserError(self.env._("“%s” is not a date.", until)) from error
         steps = scenario.sudo()._funnel_steps()
         visits = self._visits(scenario, domain)
         first_month = until.replace(day=1) - relativedelta(months=int(periods))
@@ -155,9 +164,18 @@ class CrmFunnelReport(models.AbstractModel):
 
     @api.model
     def action_open_deals(
-        self, scenario_id, date_from, date_to, step_id, measure, domain=None, as_of=None,
-        user_id=None, previous=False,
-    ):  # fmt: skip
+        self,
+        scenario_id,
+        date_from,
+        date_to,
+        step_id,
+        measure,
+        *,
+        domain=None,
+        as_of=None,
+        user_id=None,
+        previous=False,
+    ):
         """The deals behind a number of the funnel, in Odoo's deal list."""
         if measure not in MEASURES:
             raise UserError(self.env._("The funnel has no figure “%s”.", measure))
@@ -170,12 +188,15 @@ class CrmFunnelReport(models.AbstractModel):
         if not step:
             raise UserError(self.env._("This step is not one of the scenario's."))
         visits = self._visits(scenario, domain)
-        lead_ids = self._deals_behind(visits, steps, period, step, measure, user_id)
+        lead_ids = self._deals_behind(visits, steps, period, step, measure, user_id=user_id)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
         action.update(
             {
-                "name": self.env._("%(step)s: %(figure)s", step=step.stage_id.name,
-                                   figure=self._measure_label(measure)),
+                "name": self.env._(
+                    "%(step)s: %(figure)s",
+                    step=step.stage_id.name,
+                    figure=self._measure_label(measure),
+                ),
                 "domain": [("id", "in", lead_ids)],
                 "context": {"active_test": False, "create": False},
                 "views": [(False, "list"), (False, "kanban"), (False, "form")],
@@ -213,8 +234,13 @@ class CrmFunnelReport(models.AbstractModel):
         """``as_of`` as a UTC moment: a day means its end, in the user's time zone."""
         if not as_of:
             return None
+        is_day = (
+            len(as_of) == len("2000-01-01")
+            if isinstance(as_of, str)
+            else (not isinstance(as_of, datetime))
+        )
         try:
-            if isinstance(as_of, str) and len(as_of) == 10 or not hasattr(as_of, "hour"):
+            if is_day:
                 return end_of_day(fields.Date.to_date(as_of), self._tz())
             return fields.Datetime.to_datetime(as_of)
         except ValueError as error:
@@ -234,9 +260,7 @@ class CrmFunnelReport(models.AbstractModel):
         try:
             query = self.env["crm.stage.log"].with_context(active_test=False)._search(log_domain)
         except (ValueError, TypeError, KeyError, IndexError) as error:
-            raise UserError(
-                self.env._("The funnel cannot apply this filter: %s", error)
-            ) from error
+            raise UserError(self.env._("The funnel cannot apply this filter: %s", error)) from error
         return query.select(SQL("%s.*", SQL.identifier(query.table)))
 
     # ------------------------------------------------------------
@@ -549,7 +573,7 @@ class CrmFunnelReport(models.AbstractModel):
         }
 
     @api.model
-    def _deals_behind(self, visits, steps, period, step, measure, user_id=None):
+    def _deals_behind(self, visits, steps, period, step, measure, *, user_id=None):
         """Ids of the deals behind one number, selected as the funnel counts them."""
         position = list(steps).index(step) + 1
         user = SQL("AND visit.user_id = %s", user_id) if user_id else SQL()
@@ -748,7 +772,9 @@ class CrmFunnelReport(models.AbstractModel):
         labels = (self.env._("Reached"), self.env._("Lost"), self.env._("Open now"))
         for index, person in enumerate(funnel["salespeople"]):
             for offset, label in enumerate(labels):
-                sheet.write(0, 1 + 3 * index + offset, f"{person['name']}: {label}", formats["header"])
+                sheet.write(
+                    0, 1 + 3 * index + offset, f"{person['name']}: {label}", formats["header"]
+                )
         for line, row in enumerate(funnel["steps"], start=1):
             sheet.write(line, 0, row["name"])
             for index, person in enumerate(funnel["salespeople"]):

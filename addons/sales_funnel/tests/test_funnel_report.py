@@ -198,14 +198,18 @@ class TestFunnelReport(SalesFunnelCommon):
     # plan and needed input ---------------------------------------------------
 
     def _plan(self, counts, amounts=None, user=None, team=None, month=("2026-03-01", "2026-03-31")):
-        plan = self.env["crm.funnel.plan"].with_user(self.head).create(
-            {
-                "scenario_id": self.typical.id,
-                "date_from": month[0],
-                "date_to": month[1],
-                "team_id": (team or self.team).id,
-                "user_id": user and user.id,
-            }
+        plan = (
+            self.env["crm.funnel.plan"]
+            .with_user(self.head)
+            .create(
+                {
+                    "scenario_id": self.typical.id,
+                    "date_from": month[0],
+                    "date_to": month[1],
+                    "team_id": (team or self.team).id,
+                    "user_id": user and user.id,
+                }
+            )
         )
         for line, count, amount in zip(plan.line_ids, counts, amounts or [0] * 9, strict=True):
             line.write({"count": count, "amount": amount})
@@ -233,7 +237,9 @@ class TestFunnelReport(SalesFunnelCommon):
         own = self._funnel(domain=[("user_id", "=", self.salesperson_other.id)])
         self.assertEqual(own["steps"][0]["plan"]["count"], 2)
         by_person = self._funnel(by_salesperson=True)["salespeople"]
-        self.assertEqual([person["name"] for person in by_person], ["Oscar Other", "Sally Salesperson"])
+        self.assertEqual(
+            [person["name"] for person in by_person], ["Oscar Other", "Sally Salesperson"]
+        )
         self.assertEqual(by_person[0]["steps"][0]["plan"]["count"], 2)
         self.assertEqual(by_person[0]["steps"][5]["current"], 1)
         self.assertEqual(by_person[1]["steps"][0]["plan"], False)
