@@ -52,6 +52,7 @@ export class SalesFunnelReport extends Component {
             target: "",
             bySalesperson: false,
             funnel: null,
+            accuracy: [],
             loading: false,
         });
         onWillStart(async () => {
@@ -104,11 +105,12 @@ export class SalesFunnelReport extends Component {
         const { scenario_id, date_from, date_to, ...options } = this.params;
         this.state.loading = true;
         try {
-            this.state.funnel = await this.orm.call("crm.funnel.report", "get_funnel", [
-                scenario_id,
-                date_from,
-                date_to,
-            ], options);
+            [this.state.funnel, this.state.accuracy] = await Promise.all([
+                this.orm.call("crm.funnel.report", "get_funnel", [scenario_id, date_from, date_to], options),
+                this.orm.call("crm.funnel.report", "get_forecast_accuracy", [scenario_id], {
+                    domain: options.domain,
+                }),
+            ]);
         } finally {
             this.state.loading = false;
         }
@@ -181,6 +183,10 @@ export class SalesFunnelReport extends Component {
     /** The moment the open deals are taken at, in the user's time zone. */
     asOf() {
         return formatDateTime(deserializeDateTime(this.state.funnel.period.as_of));
+    }
+
+    deviation(month) {
+        return month.deviation === null ? "—" : this.percent(month.deviation);
     }
 
     conversion(row) {

@@ -27,6 +27,10 @@ registry.category("web_tour.tours").add("sales_funnel_report", {
             trigger: `${firstStep} .o_funnel_reached a:contains(3)`,
         },
         {
+            content: "Forecast accuracy: last month won Sally's 900",
+            trigger: ".o_funnel_accuracy tbody tr:last-child td:contains(900)",
+        },
+        {
             content: "Only Oscar's deals",
             trigger: ".o_funnel_filters select[name='user_id']",
             run: () => chooseFilter("user_id", "Oscar Funnel"),
