@@ -192,11 +192,7 @@ class CrmFunnelReport(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
         action.update(
             {
-                "name": self.env._(
-                    "%(step)s: %(figure)s",
-                    step=step.stage_id.name,
-                    figure=self._measure_label(measure),
-                ),
+                "name": self._measure_title(measure, step.stage_id.name),
                 "domain": [("id", "in", lead_ids)],
                 "context": {"active_test": False, "create": False},
                 "views": [(False, "list"), (False, "kanban"), (False, "form")],
@@ -626,12 +622,12 @@ class CrmFunnelReport(models.AbstractModel):
         return [row[0] for row in self.env.execute_query(query)]
 
     @api.model
-    def _measure_label(self, measure):
+    def _measure_title(self, measure, step_name):
         return {
-            "reached": self.env._("reached"),
-            "passed": self.env._("passed"),
-            "lost": self.env._("lost"),
-            "current": self.env._("open now"),
+            "reached": self.env._("Deals that reached %s", step_name),
+            "passed": self.env._("Deals that passed %s", step_name),
+            "lost": self.env._("Deals lost on %s", step_name),
+            "current": self.env._("Deals open on %s", step_name),
         }[measure]
 
     @api.model
@@ -657,6 +653,28 @@ class CrmFunnelReport(models.AbstractModel):
             domain=params.get("domain"),
             target=params.get("target"),
             by_salesperson=bool(params.get("by_salesperson")),
+        )
+
+    @api.model
+    def _title(self, funnel):
+        return self.env._(
+            "Sales funnel: %(scenario)s, %(date_from)s – %(date_to)s",
+            scenario=self.env["crm.scenario"].browse(funnel["scenario_id"]).name,
+            date_from=funnel["period"]["date_from"],
+            date_to=funnel["period"]["date_to"],
+        )
+
+    @api.model
+    def _needed_input_text(self, needed_input):
+        """The needed-input line, or None when there is nothing to say."""
+        if not needed_input["needed"]:
+            return None
+        return self.env._(
+            "To win %(target)s deals at the current conversion of %(conversion)s%% you need "
+            "%(needed)s new deals.",
+            target=needed_input["target"],
+            conversion=round(needed_input["conversion"] * 100),
+            needed=needed_input["needed"],
         )
 
     @api.model
@@ -699,19 +717,12 @@ class CrmFunnelReport(models.AbstractModel):
     def _xlsx_export(self, params):
         """The funnel as an XLSX workbook: (bytes, file name)."""
         funnel = self._funnel_of_params(params)
-        scenario = self.env["crm.scenario"].browse(funnel["scenario_id"])
         period = funnel["period"]
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         formats = self._xlsx_formats(workbook)
         sheet = workbook.add_worksheet(self.env._("Funnel"))
-        title = self.env._(
-            "Sales funnel: %(scenario)s, %(date_from)s – %(date_to)s",
-            scenario=scenario.name,
-            date_from=period["date_from"],
-            date_to=period["date_to"],
-        )
-        sheet.write(0, 0, title, formats["title"])
+        sheet.write(0, 0, self._title(funnel), formats["title"])
         columns = self._xlsx_columns()
         sheet.write(2, 0, self.env._("Step"), formats["header"])
         for index, (header, _figure, _kind) in enumerate(columns, start=1):

@@ -9,10 +9,13 @@ class ReportSalesFunnel(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        funnel = self.env["crm.funnel.report"]._funnel_of_params(data)
+        report = self.env["crm.funnel.report"]
+        funnel = report._funnel_of_params(data)
         return {
             "doc_ids": docids,
             "funnel": funnel,
+            "title": report._title(funnel),
+            "needed_input": report._needed_input_text(funnel["needed_input"]),
             "scenario": self.env["crm.scenario"].browse(funnel["scenario_id"]),
             "company": self.env.company,
             "currency": self.env.company.currency_id,

@@ -185,6 +185,20 @@ export class SalesFunnelReport extends Component {
         return formatDateTime(deserializeDateTime(this.state.funnel.period.as_of));
     }
 
+    periodNote() {
+        const funnel = this.state.funnel;
+        return _t(
+            "Closed: deals won or lost in the period; a skipped step counts as reached and passed. Open now: deals open at %(moment)s. Won: %(won)s deals, %(amount)s. Previous period: %(from)s – %(to)s.",
+            {
+                moment: this.asOf(),
+                won: funnel.totals.won,
+                amount: this.money(funnel.totals.amount_won),
+                from: funnel.previous_period.date_from,
+                to: funnel.previous_period.date_to,
+            }
+        );
+    }
+
     deviation(month) {
         return month.deviation === null ? "—" : this.percent(month.deviation);
     }
