@@ -13,24 +13,18 @@ the same amounts per partner. See bench/README.md.
 """
 
 import argparse
-import os
 import resource
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CONF = REPO / "config" / "odoo.conf"
-ADDONS = REPO / "addons"
+from benchlib import ODOO_SRC, REPO, create_database, explain, odoo_options, timed
+
 LOG = REPO / "var" / "log" / "bench_install.log"
 DB = "receivables_bench"
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo"))
 
 TARGET_SECONDS = 1.0  # get_aging on 1M lines, best of the runs
 TARGET_BARE_RATIO = 2.0  # get_aging time / bare GROUP BY time
@@ -384,44 +378,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_options():
-    return ["-c", str(CONF), f"--addons-path={ADDONS}", "-d", DB]
-
-
-def create_database():
-    """Drop ``receivables_bench`` and install ``receivables`` into it without demo data."""
-    subprocess.run(["dropdb", "--if-exists", DB], check=True)
-    shutil.rmtree(Path.home() / ".local/share/Odoo/filestore" / DB, ignore_errors=True)
-    LOG.parent.mkdir(parents=True, exist_ok=True)
-    LOG.write_text("")
-    command = [
-        sys.executable,
-        str(ODOO_SRC / "odoo-bin"),
-        *odoo_options(),
-        "-i",
-        "receivables",
-        "--without-demo=all",
-        "--stop-after-init",
-        f"--http-port={free_port()}",
-        "--log-level=warn",
-        f"--logfile={LOG}",
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ODOO_SRC)}
-    done = subprocess.run(command, env=env, check=False)
-    errors = [
-        line for line in LOG.read_text().splitlines() if " ERROR " in line or " CRITICAL " in line
-    ]
-    if done.returncode or errors:
-        print("\n".join(LOG.read_text().splitlines()[-40:]), file=sys.stderr)
-        sys.exit(f"Installing receivables into {DB} failed (log: {LOG}).")
-
-
 def references(env):
     """Company, accounts, journals, team and salespeople the generated data points to."""
     company = env.company
@@ -506,22 +462,6 @@ def generate(env, lines, partners, today):
     subprocess.run(["psql", "-X", "-q", "-d", DB, "-c", f"VACUUM (ANALYZE) {tables}"], check=True)
     print(f"  {'vacuum analyze':<68} {time.perf_counter() - step_start:7.1f} s")
     return time.perf_counter() - start
-
-
-def timed(call, runs, before=None):
-    """One warm-up call, then ``runs`` timed calls; ``before`` runs untimed before each call
-    (to drop the ORM cache, as a new request would). Returns (last result, best, median)."""
-    if before:
-        before()
-    result = call()
-    seconds = []
-    for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        result = call()
-        seconds.append(time.perf_counter() - start)
-    return result, min(seconds), statistics.median(seconds)
 
 
 def bench_accountant(env):
@@ -885,15 +825,6 @@ def differences(aging, oca):
     return len(partners), bad
 
 
-def explain(env, label, query):
-    from odoo.tools import SQL  # noqa: PLC0415
-
-    env.cr.execute("SET LOCAL jit = off")
-    env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
-    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of {label}:")
-    print("\n".join(row[0] for row in env.cr.fetchall()))
-
-
 def counts(env, as_of):
     env.cr.execute(
         """
@@ -1026,9 +957,9 @@ def main():
     if not args.reuse:
         print(f"==> Installing receivables into a new database {DB} (no demo data)", flush=True)
         start = time.perf_counter()
-        create_database()
+        create_database(DB, "receivables", LOG)
         print(f"  installed in {time.perf_counter() - start:.0f} s")
-    odoo.tools.config.parse_config([*odoo_options(), "--log-level=warn"], setup_logging=True)
+    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
     registry = Registry(DB)
     if not args.reuse:
         print(f"==> Generating {args.lines:,} open receivable lines in SQL", flush=True)

@@ -1,0 +1,78 @@
+"""What the benchmarks share: paths, a fresh database with one addon, timing, EXPLAIN."""
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CONF = REPO / "config" / "odoo.conf"
+ADDONS = REPO / "addons"
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_options(db):
+    return ["-c", str(CONF), f"--addons-path={ADDONS}", "-d", db]
+
+
+def create_database(db, module, log):
+    """Drop ``db`` and install ``module`` into it without demo data (log: ``log``)."""
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    shutil.rmtree(Path.home() / ".local/share/Odoo/filestore" / db, ignore_errors=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+    command = [
+        sys.executable,
+        str(ODOO_SRC / "odoo-bin"),
+        *odoo_options(db),
+        "-i",
+        module,
+        "--without-demo=all",
+        "--stop-after-init",
+        f"--http-port={free_port()}",
+        "--log-level=warn",
+        f"--logfile={log}",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ODOO_SRC)}
+    done = subprocess.run(command, env=env, check=False)
+    errors = [
+        line for line in log.read_text().splitlines() if " ERROR " in line or " CRITICAL " in line
+    ]
+    if done.returncode or errors:
+        print("\n".join(log.read_text().splitlines()[-40:]), file=sys.stderr)
+        sys.exit(f"Installing {module} into {db} failed (log: {log}).")
+
+
+def timed(call, runs, before=None):
+    """One warm-up call, then ``runs`` timed calls; ``before`` runs untimed before each call
+    (to drop the ORM cache, as a new request would). Returns (last result, best, median)."""
+    if before:
+        before()
+    result = call()
+    seconds = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        result = call()
+        seconds.append(time.perf_counter() - start)
+    return result, min(seconds), statistics.median(seconds)
+
+
+def explain(env, label, query):
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    env.cr.execute("SET LOCAL jit = off")
+    env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+    print(f"\nEXPLAIN (ANALYZE, BUFFERS) of {label}:")
+    print("\n".join(row[0] for row in env.cr.fetchall()))

@@ -1,0 +1,525 @@
+"""Benchmark of ``crm.funnel.report.get_funnel`` on a million deals and five million visits.
+
+Creates the database ``funnel_bench`` (``sales_funnel`` without demo data), fills it
+set-based in SQL with two years of deals of the typical sale and their stage visits, then,
+in one run, as a head of sales (a real user, record rules applied):
+times ``get_funnel`` for the last complete month; a bare ``GROUP BY`` over the visits it
+reads (the floor); a plain-ORM funnel (search_read and a Python loop) on one team's 50,000
+deals against ``get_funnel`` on the same slice, checking that both give the same numbers;
+the screen's own JSON-RPC round trip through a running server; and the pipeline kanban's
+requests (grouped read, progress bar, the cards of each column) as a salesperson and as the
+head, with 100,000 open deals on the scenario. See bench/README.md.
+
+    PYTHONPATH=/opt/odoo .venv/bin/python bench/funnel.py [--deals 1000000] [--reuse]
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import requests
+from benchlib import ODOO_SRC, REPO, create_database, explain, free_port, odoo_options, timed
+
+LOG = REPO / "var" / "log" / "bench_funnel_install.log"
+SERVER_LOG = REPO / "var" / "log" / "bench_funnel_server.log"
+DB = "funnel_bench"
+
+TARGET_SECONDS = 1.0  # get_funnel at 1M deals, and each kanban load
+TARGET_BARE_RATIO = 2.0  # get_funnel / the bare GROUP BY
+TARGET_ORM_RATIO = 50.0  # the ORM loop / get_funnel, on the same slice
+OPEN_SHARE = 10  # percent of the deals open at the end: 100,000 of a million
+SALESPEOPLE = 20
+TEAMS = 20  # one salesperson per team: a team's slice is 1/20 of the deals (50,000)
+HISTORY_DAYS = 730
+WON_PERCENT = 28
+HEAD_LOGIN = "bench_head"
+KANBAN_FIELDS = ["name", "partner_id", "expected_revenue", "user_id", "activity_state", "health"]
+
+# One temporary row per deal: its fate, furthest step (position), salesperson, amount.
+DEALS = """
+CREATE TEMP TABLE bench_deal AS
+SELECT n,
+       CASE WHEN n <= %(open)s THEN 'open'
+            WHEN (n * 48271) %% 100 < %(won_percent)s THEN 'won'
+            ELSE 'lost' END AS fate,
+       (n * 69621) %% 2147483647 AS h,
+       n %% %(salespeople)s AS seller,
+       1000 + (n * 69621) %% 49000 AS amount
+  FROM generate_series(1, %(deals)s::bigint) n
+"""
+FURTHEST = """
+ALTER TABLE bench_deal ADD COLUMN furthest int;
+UPDATE bench_deal SET furthest = CASE WHEN fate = 'won' THEN %(steps)s
+                                      ELSE 1 + h %% (%(steps)s - 1) END
+"""
+# The visited positions: every step up to the furthest, some skipped; hours on each.
+VISITS = """
+CREATE TEMP TABLE bench_visit AS
+SELECT d.n, p AS position, 24 + (d.n * 7 + p * 13) %% 216 AS hours,
+       p = d.furthest AS last
+  FROM bench_deal d, generate_series(1, d.furthest) p
+ WHERE p = 1 OR p = d.furthest OR (d.n * 31 + p * 17) %% 9 <> 0
+"""
+# Entry offsets from the deal's start, the deal's length, and the step after each visit.
+OFFSETS = """
+CREATE TEMP TABLE bench_timed AS
+SELECT v.*,
+       SUM(hours) OVER w - hours AS offset_hours,
+       SUM(hours) OVER (PARTITION BY n) AS total_hours,
+       LEAD(position) OVER w AS next_position
+  FROM bench_visit v
+WINDOW w AS (PARTITION BY n ORDER BY position ROWS UNBOUNDED PRECEDING)
+"""
+# Closed deals end before now, within the history; open deals started lately.
+STARTS = """
+CREATE TEMP TABLE bench_start AS
+SELECT d.n, d.fate, d.seller, d.amount, d.furthest,
+       %(now)s::timestamp - interval '1 hour' * (
+           t.total_hours + CASE WHEN d.fate = 'open' THEN d.h %% 480
+                                ELSE d.h %% GREATEST(%(history_hours)s - t.total_hours, 1) END
+       ) AS start
+  FROM bench_deal d
+  JOIN (SELECT n, MAX(total_hours) AS total_hours FROM bench_timed GROUP BY n) t ON t.n = d.n
+"""
+LEADS = """
+INSERT INTO crm_lead (id, name, type, active, company_id, stage_id, user_id, team_id,
+                      scenario_id, expected_revenue, probability, priority, create_date,
+                      write_date, create_uid, write_uid, date_open, date_last_stage_update,
+                      date_closed)
+SELECT %(lead_base)s + s.n, 'Bench deal ' || s.n, 'opportunity', s.fate <> 'lost',
+       %(company)s, (%(stages)s::int[])[s.furthest], (%(users)s::int[])[(s.seller + 1)::int],
+       (%(teams)s::int[])[(s.seller %% %(team_count)s + 1)::int], %(scenario)s, s.amount,
+       CASE s.fate WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 50 END, '0', s.start,
+       s.start, %(uid)s, %(uid)s, s.start, s.start,
+       CASE WHEN s.fate <> 'open' THEN %(now)s::timestamp END
+  FROM bench_start s
+"""
+# The won step's visit of a won deal and the last visit of an open deal stay open; a lost
+# deal's last visit is lost; a won deal's visit before the won step is won.
+LOG_ROWS = """
+INSERT INTO crm_stage_log (lead_id, scenario_id, stage_id, user_id, team_id, company_id,
+                           date_in, date_out, expected_revenue, expected_revenue_last,
+                           outcome, furthest_stage_id, create_uid, create_date, write_uid,
+                           write_date)
+SELECT %(lead_base)s + t.n, %(scenario)s, (%(stages)s::int[])[t.position],
+       (%(users)s::int[])[(s.seller + 1)::int], (%(teams)s::int[])[(s.seller %% %(team_count)s + 1)::int],
+       %(company)s,
+       s.start + interval '1 hour' * t.offset_hours,
+       CASE WHEN t.last AND s.fate IN ('won', 'open') THEN NULL
+            ELSE s.start + interval '1 hour' * (t.offset_hours + t.hours) END,
+       s.amount, s.amount,
+       CASE WHEN t.last AND s.fate IN ('won', 'open') THEN NULL
+            WHEN t.last AND s.fate = 'lost' THEN 'lost'
+            WHEN s.fate = 'won' AND t.next_position = %(steps)s THEN 'won'
+            ELSE 'moved' END,
+       CASE WHEN t.last AND s.fate = 'lost' THEN (%(stages)s::int[])[t.position]
+            WHEN s.fate = 'won' AND t.next_position = %(steps)s
+                 THEN (%(stages)s::int[])[%(steps)s] END,
+       %(uid)s, s.start, %(uid)s, s.start
+  FROM bench_timed t
+  JOIN bench_start s ON s.n = t.n
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--deals", type=int, default=1_000_000)
+    parser.add_argument(
+        "--reuse", action="store_true", help=f"time the existing {DB} without rebuilding it"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each measure")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) of the queries"
+    )
+    return parser.parse_args()
+
+
+# ------------------------------------------------------------------------------------
+# data
+# ------------------------------------------------------------------------------------
+
+
+def users_and_teams(env):
+    """Salespeople (one per team) and a head of sales, created once and committed."""
+    salesperson = env.ref("sales_funnel.group_active_sales_salesperson")
+    head = env.ref("sales_funnel.group_active_sales_head")
+    employee = env.ref("base.group_user")
+    create = env["res.users"].with_context(no_reset_password=True).create
+    sellers = create(
+        [
+            {
+                "name": f"Bench salesperson {index}",
+                "login": f"bench_salesperson_{index}",
+                "password": f"bench_salesperson_{index}",
+                "groups_id": [(6, 0, [employee.id, salesperson.id])],
+            }
+            for index in range(1, SALESPEOPLE + 1)
+        ]
+    )
+    create(
+        {
+            "name": "Bench head of sales",
+            "login": HEAD_LOGIN,
+            "password": HEAD_LOGIN,
+            "groups_id": [(6, 0, [employee.id, head.id])],
+        }
+    )
+    scenario = env.ref("sales_funnel.scenario_typical_sale")
+    teams = env["crm.team"].create(
+        [
+            {
+                "name": f"Bench team {index}",
+                "scenario_id": scenario.id,
+                "member_ids": [(6, 0, [seller.id])],
+            }
+            for index, seller in enumerate(sellers, start=1)
+        ]
+    )
+    return sellers, teams
+
+
+def generate(env, deals):
+    """Deals and their visits, set-based; returns the seconds it took."""
+    start = time.perf_counter()
+    sellers, teams = users_and_teams(env)
+    scenario = env.ref("sales_funnel.scenario_typical_sale")
+    steps = scenario._funnel_steps()
+    env.flush_all()
+    env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM crm_lead")
+    params = {
+        "deals": deals,
+        "open": deals * OPEN_SHARE // 100,
+        "won_percent": WON_PERCENT,
+        "salespeople": SALESPEOPLE,
+        "steps": len(steps),
+        "stages": steps.stage_id.ids,
+        "users": sellers.ids,
+        "teams": teams.ids,
+        "team_count": TEAMS,
+        "scenario": scenario.id,
+        "company": env.company.id,
+        "uid": env.uid,
+        "now": datetime.now().replace(microsecond=0),
+        "history_hours": HISTORY_DAYS * 24,
+        "lead_base": env.cr.fetchone()[0],
+    }
+    for label, query in [
+        ("deals", DEALS),
+        ("furthest steps", FURTHEST),
+        ("visited steps", VISITS),
+        ("entry offsets", OFFSETS),
+        ("start dates", STARTS),
+        ("deals (crm_lead)", LEADS),
+        ("visits (crm_stage_log)", LOG_ROWS),
+    ]:
+        step_start = time.perf_counter()
+        env.cr.execute(query, params)
+        rows = f"{env.cr.rowcount:>11,} rows" if env.cr.rowcount > 0 else " " * 16
+        print(f"  {label:<30} {rows} {time.perf_counter() - step_start:7.1f} s", flush=True)
+    env.cr.execute("SELECT setval('crm_lead_id_seq', (SELECT MAX(id) FROM crm_lead))")
+    env.cr.commit()
+    step_start = time.perf_counter()
+    subprocess.run(
+        ["psql", "-X", "-q", "-d", DB, "-c", "VACUUM (ANALYZE) crm_lead, crm_stage_log"],
+        check=True,
+    )
+    print(f"  {'vacuum analyze':<47} {time.perf_counter() - step_start:7.1f} s")
+    return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------------------------
+# the measures
+# ------------------------------------------------------------------------------------
+
+
+def last_month():
+    first = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return first, date.today().replace(day=1) - timedelta(days=1)
+
+
+def bare_query(env, scenario, period):
+    """The floor: one GROUP BY stage and outcome over the visits get_funnel reads (the won
+    and lost visits closed in its windows, the visits open at its two moments); no step
+    positions, no windows, no salespeople, no rules."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    previous = period.previous()
+    return SQL(
+        """
+        SELECT stage_id, outcome, COUNT(*), SUM(expected_revenue_last)
+          FROM crm_stage_log
+         WHERE scenario_id = %(scenario)s AND company_id = %(company)s
+           AND ((outcome IN ('won', 'lost') AND date_out >= %(since)s AND date_out < %(end)s)
+                OR (date_in <= %(latest)s
+                    AND (date_out IS NULL OR date_out > %(earliest)s)))
+      GROUP BY stage_id, outcome
+        """,
+        scenario=scenario.id,
+        company=env.company.id,
+        since=min(previous.start, previous.history_start),
+        end=period.end,
+        latest=max(period.as_of, previous.as_of),
+        earliest=min(period.as_of, previous.as_of),
+    )
+
+
+def orm_funnel(env, scenario, period, team):
+    """The naive funnel: read the slice's visits through the ORM, count in Python."""
+    steps = scenario.sudo()._funnel_steps()
+    position = {step.stage_id.id: index for index, step in enumerate(steps, start=1)}
+    won_position = len(steps)
+    visits = env["crm.stage.log"].search_read(
+        [("scenario_id", "=", scenario.id), ("lead_id.team_id", "=", team.id)],
+        ["lead_id", "stage_id", "date_in", "date_out", "outcome", "furthest_stage_id"],
+    )
+    reached = defaultdict(int)
+    lost = defaultdict(int)
+    current = defaultdict(int)
+    for visit in visits:
+        stage = position.get(visit["stage_id"][0])
+        closed_in_period = visit["date_out"] and period.start <= visit["date_out"] < period.end
+        if visit["outcome"] in ("won", "lost") and closed_in_period:
+            furthest = (
+                won_position
+                if visit["outcome"] == "won"
+                else max(position.get(visit["furthest_stage_id"][0], 1), stage)
+            )
+            for index in range(1, furthest + 1):
+                reached[index] += 1
+            if visit["outcome"] == "lost":
+                lost[stage] += 1
+        open_then = visit["date_in"] <= period.as_of and (
+            not visit["date_out"] or visit["date_out"] > period.as_of
+        )
+        if open_then and stage != won_position:
+            current[stage] += 1
+    return [(reached[i], lost[i], current[i]) for i in range(1, len(steps) + 1)]
+
+
+def rpc_round_trip(head, scenario, first, last, runs):
+    """get_funnel through a running server, as the screen calls it."""
+    port = free_port()
+    command = [
+        sys.executable,
+        str(ODOO_SRC / "odoo-bin"),
+        *odoo_options(DB),
+        f"--http-port={port}",
+        "--gevent-port=0",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        f"--logfile={SERVER_LOG}",
+    ]
+    server = subprocess.Popen(  # noqa: S603 - our own odoo-bin
+        command, env={**os.environ, "PYTHONPATH": str(ODOO_SRC)}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        session = requests.Session()
+        for _ in range(120):
+            try:
+                if session.get(f"{url}/web/login", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        session.post(
+            f"{url}/web/session/authenticate",
+            json={"params": {"db": DB, "login": head.login, "password": HEAD_LOGIN}},
+            timeout=60,
+        ).raise_for_status()
+
+        def call():
+            response = session.post(
+                f"{url}/web/dataset/call_kw/crm.funnel.report/get_funnel",
+                json={
+                    "params": {
+                        "model": "crm.funnel.report",
+                        "method": "get_funnel",
+                        "args": [scenario.id, str(first), str(last)],
+                        "kwargs": {"context": {"tz": "UTC"}},
+                    }
+                },
+                timeout=120,
+            )
+            response.raise_for_status()
+            if "error" in response.json():
+                raise RuntimeError(response.json()["error"]["data"]["message"])
+            return response
+
+        return timed(call, runs)[1:]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def kanban_load(env, scenario, runs):
+    """What the pipeline's kanban asks when it opens: the columns (grouped read), their
+    health progress bars, the first cards of each column."""
+    leads = env["crm.lead"]
+    domain = [("type", "=", "opportunity"), ("scenario_id", "=", scenario.id)]
+    if not env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        domain.append(("user_id", "=", env.uid))  # My Pipeline
+
+    def load():
+        groups = leads.web_read_group(
+            domain, ["expected_revenue:sum"], ["stage_id"], lazy=True, limit=80
+        )["groups"]
+        leads.read_progress_bar(
+            domain,
+            "stage_id",
+            {
+                "field": "activity_state",
+                "colors": {"planned": "success", "today": "warning", "overdue": "danger"},
+            },
+        )
+        for group in groups:
+            leads.web_search_read(group["__domain"], {name: {} for name in KANBAN_FIELDS}, limit=40)
+        return groups
+
+    return timed(load, runs, before=env.invalidate_all)
+
+
+def measure(root, args):
+    from odoo.addons.sales_funnel.report.crm_funnel_period import FunnelPeriod  # noqa: PLC0415
+
+    scenario = root.ref("sales_funnel.scenario_typical_sale")
+    head = root["res.users"].search([("login", "=", HEAD_LOGIN)])
+    env = root(user=head.id, su=False, context={"tz": "UTC"})
+    report = env["crm.funnel.report"]
+    first, last = last_month()
+    period = FunnelPeriod.of_days(first, last, "UTC")
+    result = {"first": first, "last": last}
+    root.cr.execute(
+        "SELECT (SELECT count(*) FROM crm_lead), (SELECT count(*) FROM crm_stage_log),"
+        " (SELECT count(*) FROM crm_stage_log WHERE date_out IS NULL)"
+    )
+    result["counts"] = root.cr.fetchone()
+    print(f"==> get_funnel {first} – {last} as {head.login}, {args.runs} runs", flush=True)
+    result["funnel"], result["best"], result["median"] = timed(
+        lambda: report.get_funnel(scenario.id, first, last), args.runs, before=env.invalidate_all
+    )
+    print(f"==> the bare bound, {args.runs} runs", flush=True)
+    bare = bare_query(env, scenario, period)
+    result["bare_rows"], result["bare_best"], result["bare_median"] = timed(
+        lambda: env.execute_query(bare), args.runs
+    )
+    team = root["crm.team"].search([("name", "=", "Bench team 1")])
+    print(f"==> one team's slice ({team.name}): get_funnel and the ORM loop", flush=True)
+    domain = [("team_id", "=", team.id)]
+    sliced, result["slice_best"], _median = timed(
+        lambda: report.get_funnel(scenario.id, first, last, domain),
+        args.runs,
+        before=env.invalidate_all,
+    )
+    naive, result["orm_best"], _median = timed(
+        lambda: orm_funnel(env, scenario, period, team), 1, before=env.invalidate_all
+    )
+    ours = [(row["reached"], row["lost"], row["current"]) for row in sliced["steps"]]
+    result["slice_deals"] = root["crm.lead"].with_context(active_test=False).search_count(domain)
+    result["mismatch"] = ours != naive
+    result["ours"], result["naive"] = ours, naive
+    print("==> the screen's JSON-RPC round trip", flush=True)
+    result["rpc_best"], result["rpc_median"] = rpc_round_trip(
+        head, scenario, first, last, args.runs
+    )
+    seller = root["res.users"].search([("login", "=", "bench_salesperson_1")])
+    print("==> the pipeline kanban as a salesperson and as the head", flush=True)
+    for label, user in (("salesperson", seller), ("head", head)):
+        groups, best, median = kanban_load(root(user=user.id, su=False), scenario, args.runs)
+        result[f"kanban_{label}"] = (best, median, sum(g["stage_id_count"] for g in groups))
+    if args.explain:
+        visits = report._visits(scenario, None)
+        steps = scenario.sudo()._funnel_steps()
+        explain(env, "the closed part", report._closed_query(visits, steps, period))
+        explain(env, "the open part", report._open_query(visits, steps, period))
+        explain(env, "the bare bound", bare)
+    return result
+
+
+def print_report(result):
+    deals, visits, open_visits = result["counts"]
+    vs_bare = result["best"] / result["bare_best"]
+    vs_orm = result["orm_best"] / result["slice_best"]
+    totals = result["funnel"]["totals"]
+    print()
+    print(
+        f"deals: {deals:,}   stage visits: {visits:,} ({open_visits:,} open)   "
+        f"period: {result['first']} – {result['last']}"
+    )
+    print(
+        f"get_funnel (head, whole scenario):  {result['best']:7.3f} s best of runs, median "
+        f"{result['median']:.3f} s   (closed {totals['closed']:,}, won {totals['won']:,}, "
+        f"open {totals['current']:,})"
+    )
+    print(
+        f"bare SQL bound (GROUP BY stage, outcome): {result['bare_best']:7.3f} s best, "
+        f"median {result['bare_median']:.3f} s"
+    )
+    print(
+        f"slice of {result['slice_deals']:,} deals: get_funnel {result['slice_best']:.3f} s, "
+        f"ORM search_read + Python loop {result['orm_best']:.3f} s"
+    )
+    print(
+        f"JSON-RPC round trip of get_funnel: {result['rpc_best']:.3f} s best, median "
+        f"{result['rpc_median']:.3f} s"
+    )
+    for label in ("salesperson", "head"):
+        best, median, cards = result[f"kanban_{label}"]
+        print(
+            f"pipeline kanban as the {label}: {best:.3f} s best, median {median:.3f} s "
+            f"({cards:,} deals in its columns)"
+        )
+    print(f"get_funnel / bare bound: {vs_bare:6.2f}x   ORM loop / get_funnel: {vs_orm:6.1f}x")
+    print(
+        "ORM loop vs get_funnel on the slice (reached, lost, open per step): "
+        + ("MISMATCH" if result["mismatch"] else "identical")
+    )
+    if result["mismatch"]:
+        print(f"  get_funnel {result['ours']}\n  ORM loop   {result['naive']}")
+    checks = [
+        (f"get_funnel <= {TARGET_SECONDS:g} s at 1M deals", result["best"] <= TARGET_SECONDS),
+        (f"<= {TARGET_BARE_RATIO:g}x the bare bound", vs_bare <= TARGET_BARE_RATIO),
+        (f">= {TARGET_ORM_RATIO:g}x the ORM loop", vs_orm >= TARGET_ORM_RATIO),
+        *(
+            (f"kanban as the {label} <= {TARGET_SECONDS:g} s",
+             result[f"kanban_{label}"][0] <= TARGET_SECONDS)
+            for label in ("salesperson", "head")
+        ),
+    ]  # fmt: skip
+    print("targets: " + "; ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in checks))
+
+
+def main():
+    args = parse_args()
+    wall = time.perf_counter()
+    if str(ODOO_SRC) not in sys.path:
+        sys.path.insert(0, str(ODOO_SRC))
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    if not args.reuse:
+        print(f"==> Installing sales_funnel into a new database {DB} (no demo data)", flush=True)
+        start = time.perf_counter()
+        create_database(DB, "sales_funnel", LOG)
+        print(f"  installed in {time.perf_counter() - start:.0f} s")
+    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
+    registry = Registry(DB)
+    if not args.reuse:
+        print(f"==> Generating {args.deals:,} deals and their stage visits in SQL", flush=True)
+        with registry.cursor() as cr:
+            seconds = generate(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args.deals)
+        print(f"  generated in {seconds:.1f} s")
+    with registry.cursor() as cr:
+        result = measure(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), args)
+        print_report(result)
+        cr.rollback()
+    print(f"wall time: {time.perf_counter() - wall:.0f} s")
+    return 1 if result["mismatch"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
