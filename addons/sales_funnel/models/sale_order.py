@@ -22,3 +22,9 @@ class SaleOrder(models.Model):
                 before | set(self.sudo().opportunity_id.ids)
             )
         return result
+
+    def _amount_total_in_words(self):
+        """The total in words, in the client's language, as a commercial proposal states it."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang
+        return self.currency_id.with_context(lang=lang).amount_to_text(self.amount_total)
