@@ -20,6 +20,11 @@ const FILTERS = [
     { field: "partner_id.category_id", model: "res.partner.category", label: _t("Client category") },
 ];
 
+/** Rating columns counted in deals or activities (the others are amounts or a rate). */
+const COUNTS = new Set(["won", "lost", "activities_done"]);
+/** Rating columns where less is better. */
+const BETTER_DOWN = new Set(["lost", "discounts", "overdue_loss"]);
+
 /** Figures where more is better: an increase shows green, a decrease red. */
 const BETTER_UP = new Set(["reached", "passed", "current", "amount_current", "forecast"]);
 
@@ -53,6 +58,7 @@ export class SalesFunnelReport extends Component {
             bySalesperson: false,
             funnel: null,
             accuracy: [],
+            rating: null,
             loading: false,
         });
         onWillStart(async () => {
@@ -87,6 +93,15 @@ export class SalesFunnelReport extends Component {
             .map(([field, value]) => [field, "in", [parseInt(value)]]);
     }
 
+    /** The salespeople the rating shows: the one chosen, else the team's, else everyone. */
+    get ratingDomain() {
+        const { user_id: userId, team_id: teamId } = this.state.selected;
+        if (userId) {
+            return [["id", "=", parseInt(userId)]];
+        }
+        return teamId ? [["sale_team_id", "=", parseInt(teamId)]] : [];
+    }
+
     get params() {
         return {
             scenario_id: this.state.scenarioId,
@@ -105,10 +120,13 @@ export class SalesFunnelReport extends Component {
         const { scenario_id, date_from, date_to, ...options } = this.params;
         this.state.loading = true;
         try {
-            [this.state.funnel, this.state.accuracy] = await Promise.all([
+            [this.state.funnel, this.state.accuracy, this.state.rating] = await Promise.all([
                 this.orm.call("crm.funnel.report", "get_funnel", [scenario_id, date_from, date_to], options),
                 this.orm.call("crm.funnel.report", "get_forecast_accuracy", [scenario_id], {
                     domain: options.domain,
+                }),
+                this.orm.call("crm.manager.rating", "get_rating", [date_from, date_to], {
+                    domain: this.ratingDomain,
                 }),
             ]);
         } finally {
@@ -197,6 +215,27 @@ export class SalesFunnelReport extends Component {
                 to: funnel.previous_period.date_to,
             }
         );
+    }
+
+    /** A cell of the manager rating, formatted for its column. */
+    ratingCell(row, key) {
+        const value = row[key];
+        if (key === "loss_reasons") {
+            return value.map((reason) => `${reason.name} (${reason.count})`).join(", ");
+        }
+        if (key === "win_rate") {
+            return this.percent(value);
+        }
+        return COUNTS.has(key) ? this.number(value) : this.money(value);
+    }
+
+    ratingTrend(row, key) {
+        if (key === "loss_reasons" || row[key] === row.previous[key]) {
+            return "";
+        }
+        const up = row[key] > row.previous[key];
+        const good = BETTER_DOWN.has(key) ? !up : up;
+        return `${up ? "fa-arrow-up" : "fa-arrow-down"} ${good ? "text-success" : "text-danger"}`;
     }
 
     deviation(month) {

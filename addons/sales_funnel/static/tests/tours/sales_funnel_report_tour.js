@@ -31,6 +31,10 @@ registry.category("web_tour.tours").add("sales_funnel_report", {
             trigger: ".o_funnel_accuracy tbody tr:last-child td:contains(900)",
         },
         {
+            content: "The manager rating: Sally won one deal and lost one",
+            trigger: ".o_manager_rating tr:contains('Sally') .o_rating_won:contains(1)",
+        },
+        {
             content: "Only Oscar's deals",
             trigger: ".o_funnel_filters select[name='user_id']",
             run: () => chooseFilter("user_id", "Oscar Funnel"),
