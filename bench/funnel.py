@@ -38,6 +38,8 @@ TEAMS = 20  # one salesperson per team: a team's slice is 1/20 of the deals (50,
 HISTORY_DAYS = 730
 WON_PERCENT = 28
 HEAD_LOGIN = "bench_head"
+KANBAN_CARDS = 40  # the kanban view's records per column
+KANBAN_COUNT_LIMIT = 10_000  # the web client's count limit
 KANBAN_FIELDS = ["name", "partner_id", "expected_revenue", "user_id", "activity_state", "health"]
 
 # One temporary row per deal: its fate, furthest step (position), salesperson, amount.
@@ -376,8 +378,15 @@ def kanban_load(env, scenario, runs):
                 "colors": {"planned": "success", "today": "warning", "overdue": "danger"},
             },
         )
+        # As the web client: the first cards of each unfolded column, counted up to 10,000.
         for group in groups:
-            leads.web_search_read(group["__domain"], {name: {} for name in KANBAN_FIELDS}, limit=40)
+            if not group.get("__fold"):
+                leads.web_search_read(
+                    group["__domain"],
+                    {name: {} for name in KANBAN_FIELDS},
+                    limit=KANBAN_CARDS,
+                    count_limit=KANBAN_COUNT_LIMIT + 1,
+                )
         return groups
 
     return timed(load, runs, before=env.invalidate_all)

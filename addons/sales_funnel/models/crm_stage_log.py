@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 OUTCOMES = [
     ("moved", "Moved on"),
@@ -58,25 +59,40 @@ class CrmStageLog(models.Model):
     )
 
     def init(self):
-        # One open visit and one final outcome per deal, even under concurrent moves.
-        self.env.cr.execute(
-            """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_open_visit
-               ON crm_stage_log (lead_id) WHERE date_out IS NULL"""
+        # One open visit and one final outcome per deal, even under concurrent moves. The
+        # funnel reads the deals closed in a period and the visits open at a moment (still
+        # open, or left after it), one scenario at a time, from these indexes alone.
+        funnel = ("company_id", "user_id", "stage_id", "expected_revenue", "expected_revenue_last")
+        self._ensure_index(
+            "crm_stage_log_one_open_visit",
+            "UNIQUE INDEX %s ON crm_stage_log (lead_id) %s WHERE date_out IS NULL",
+            ("scenario_id", "date_in", *funnel),
         )
-        self.env.cr.execute(
-            """CREATE UNIQUE INDEX IF NOT EXISTS crm_stage_log_one_final_outcome
-               ON crm_stage_log (lead_id) WHERE outcome IN ('won', 'lost')"""
+        self._ensure_index(
+            "crm_stage_log_one_final_outcome",
+            "UNIQUE INDEX %s ON crm_stage_log (lead_id) %s WHERE outcome IN ('won', 'lost')",
         )
-        # The funnel reads the deals closed in a period and the visits open at a moment
-        # (still open, or left after it), one scenario at a time.
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS crm_stage_log_scenario_closings
-               ON crm_stage_log (scenario_id, date_out) WHERE outcome IN ('won', 'lost')"""
+        self._ensure_index(
+            "crm_stage_log_scenario_closings",
+            "INDEX %s ON crm_stage_log (scenario_id, date_out) %s WHERE outcome IN ('won', 'lost')",
+            (*funnel, "outcome", "furthest_stage_id", "lead_id"),
         )
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS crm_stage_log_scenario_date_out
-               ON crm_stage_log (scenario_id, date_out)"""
+        self._ensure_index(
+            "crm_stage_log_scenario_date_out",
+            "INDEX %s ON crm_stage_log (scenario_id, date_out, date_in) %s",
+            (*funnel, "lead_id"),
         )
+
+    def _ensure_index(self, name, definition, include=()):
+        """Create the index ``CREATE <definition>`` (name, then INCLUDE clause), or recreate
+        it when an older version of this addon did not include the same columns."""
+        include_clause = f"INCLUDE ({', '.join(include)})" if include else ""
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        row = self.env.cr.fetchone()
+        if row and include_clause in row[0]:
+            return
+        self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        self.env.cr.execute(f"CREATE {definition % (name, include_clause)}")
 
     @api.depends("date_in", "date_out")
     def _compute_days(self):

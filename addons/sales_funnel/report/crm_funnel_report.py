@@ -251,10 +251,21 @@ class CrmFunnelReport(models.AbstractModel):
         """The scenario's visits in the active company that the user may read (the stage
         log's record rules) and whose deal the filter keeps, as SQL to select from."""
         log_domain = [("scenario_id", "=", scenario.id), ("company_id", "=", self.env.company.id)]
-        if domain:
-            log_domain.append(("lead_id", "any", list(domain)))
         try:
             query = self.env["crm.stage.log"].with_context(active_test=False)._search(log_domain)
+            if domain:
+                # The deals the filter keeps, read once for both grouped reads (archived ones
+                # included: lost deals are archived).
+                leads = self.env["crm.lead"].with_context(active_test=False)._search(domain)
+                lead_ids = ",".join(str(row[0]) for row in self.env.execute_query(leads.select()))
+                # One array literal: tens of thousands of ids parse fast, and hash.
+                query.add_where(
+                    SQL(
+                        "%s.lead_id = ANY(%s::int[])",
+                        SQL.identifier(query.table),
+                        f"{{{lead_ids}}}",
+                    )
+                )
         except (ValueError, TypeError, KeyError, IndexError) as error:
             raise UserError(self.env._("The funnel cannot apply this filter: %s", error)) from error
         return query.select(SQL("%s.*", SQL.identifier(query.table)))
@@ -264,11 +275,27 @@ class CrmFunnelReport(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _positions(self, steps):
-        """The steps as SQL VALUES (stage_id, position, is_won), positions from 1."""
-        return SQL(", ").join(
-            SQL("(%s, %s, %s)", step.stage_id.id, position, step.is_won)
-            for position, step in enumerate(steps, start=1)
+    def _position(self, steps, column):
+        """The position (from 1) of the step whose stage is in ``column``, NULL when none:
+        a lookup in the steps' stage ids, no join, so that the grouped reads run in
+        parallel."""
+        return SQL("array_position(%s::int[], %s)", steps.stage_id.ids, column)
+
+    @api.model
+    def _furthest_and_closing(self, steps):
+        """SQL of a closing visit's furthest and closing positions: a won deal reached the
+        won step; a lost one the furthest of the steps it visited, and was lost on its
+        visit's step."""
+        furthest = self._position(steps, SQL("visit.furthest_stage_id"))
+        closing = self._position(steps, SQL("visit.stage_id"))
+        return (
+            SQL(
+                "CASE WHEN visit.outcome = 'won' THEN %s ELSE COALESCE(GREATEST(%s, %s), 1) END",
+                len(steps),
+                furthest,
+                closing,
+            ),
+            SQL("COALESCE(%s, %s, 1)", closing, furthest),
         )
 
     @api.model
@@ -282,16 +309,11 @@ class CrmFunnelReport(models.AbstractModel):
         def within(start, end):
             return SQL("visit.date_out >= %s AND visit.date_out < %s", start, end)
 
+        furthest, closing = self._furthest_and_closing(steps)
         return SQL(
             """
-            WITH visits AS NOT MATERIALIZED (%(visits)s),
-                 positions (stage_id, position, is_won) AS (VALUES %(positions)s)
-            SELECT visit.user_id,
-                   CASE WHEN visit.outcome = 'won' THEN %(last)s
-                        ELSE COALESCE(GREATEST(furthest.position, closing.position), 1)
-                   END,
-                   COALESCE(closing.position, furthest.position, 1),
-                   visit.outcome = 'won',
+            WITH visits AS NOT MATERIALIZED (%(visits)s)
+            SELECT visit.user_id, %(furthest)s, %(closing)s, visit.outcome = 'won',
                    COUNT(*) FILTER (WHERE %(in_period)s),
                    COALESCE(SUM(%(amount)s) FILTER (WHERE %(in_period)s), 0)::float,
                    COUNT(*) FILTER (WHERE %(in_previous)s),
@@ -299,15 +321,13 @@ class CrmFunnelReport(models.AbstractModel):
                    COUNT(*) FILTER (WHERE %(in_history)s),
                    COUNT(*) FILTER (WHERE %(in_previous_history)s)
               FROM visits visit
-         LEFT JOIN positions furthest ON furthest.stage_id = visit.furthest_stage_id
-         LEFT JOIN positions closing ON closing.stage_id = visit.stage_id
              WHERE visit.outcome IN ('won', 'lost')
                AND visit.date_out >= %(since)s AND visit.date_out < %(end)s
           GROUP BY 1, 2, 3, 4
             """,
             visits=visits,
-            positions=self._positions(steps),
-            last=len(steps),
+            furthest=furthest,
+            closing=closing,
             amount=amount,
             in_period=within(period.start, period.end),
             in_previous=within(previous.start, previous.end),
@@ -333,25 +353,31 @@ class CrmFunnelReport(models.AbstractModel):
         def days_at(moment):
             return SQL("EXTRACT(EPOCH FROM %s - visit.date_in) / 86400", moment)
 
+        # Still open, or left after the earlier moment: two index ranges, not one OR.
         return SQL(
             """
             WITH visits AS NOT MATERIALIZED (%(visits)s),
-                 positions (stage_id, position, is_won) AS (VALUES %(positions)s)
-            SELECT visit.user_id, step.position,
+                 open_visits AS (
+                    SELECT * FROM visits
+                     WHERE date_out IS NULL AND date_in <= %(latest)s
+                 UNION ALL
+                    SELECT * FROM visits
+                     WHERE date_out > %(earliest)s AND date_in <= %(latest)s
+                 )
+            SELECT visit.user_id, %(position)s,
                    COUNT(*) FILTER (WHERE %(open_now)s),
                    COALESCE(SUM(%(amount)s) FILTER (WHERE %(open_now)s), 0)::float,
                    COALESCE(SUM(%(days_now)s) FILTER (WHERE %(open_now)s), 0)::float,
                    COUNT(*) FILTER (WHERE %(open_before)s),
                    COALESCE(SUM(%(amount)s) FILTER (WHERE %(open_before)s), 0)::float,
                    COALESCE(SUM(%(days_before)s) FILTER (WHERE %(open_before)s), 0)::float
-              FROM visits visit
-              JOIN positions step ON step.stage_id = visit.stage_id AND NOT step.is_won
-             WHERE visit.date_in <= %(latest)s
-               AND (visit.date_out IS NULL OR visit.date_out > %(earliest)s)
+              FROM open_visits visit
+             WHERE visit.stage_id = ANY(%(open_stages)s)
           GROUP BY 1, 2
             """,
             visits=visits,
-            positions=self._positions(steps),
+            position=self._position(steps, SQL("visit.stage_id")),
+            open_stages=steps.filtered(lambda step: not step.is_won).stage_id.ids,
             amount=amount,
             open_now=open_at(period.as_of),
             open_before=open_at(previous.as_of),
@@ -593,27 +619,22 @@ class CrmFunnelReport(models.AbstractModel):
                 "passed": SQL("(won OR furthest > %s)", position),
                 "lost": SQL("(NOT won AND closing = %s)", position),
             }[measure]
+            furthest, closing = self._furthest_and_closing(steps)
             query = SQL(
                 """
                 WITH visits AS NOT MATERIALIZED (%(visits)s),
-                     positions (stage_id, position, is_won) AS (VALUES %(positions)s),
                      closed AS (
                     SELECT visit.lead_id, visit.outcome = 'won' AS won,
-                           CASE WHEN visit.outcome = 'won' THEN %(last)s
-                                ELSE COALESCE(GREATEST(furthest.position, closing.position), 1)
-                           END AS furthest,
-                           COALESCE(closing.position, furthest.position, 1) AS closing
+                           %(furthest)s AS furthest, %(closing)s AS closing
                       FROM visits visit
-                 LEFT JOIN positions furthest ON furthest.stage_id = visit.furthest_stage_id
-                 LEFT JOIN positions closing ON closing.stage_id = visit.stage_id
                      WHERE visit.outcome IN ('won', 'lost') AND visit.lead_id IS NOT NULL
                        AND visit.date_out >= %(start)s AND visit.date_out < %(end)s %(user)s
                 )
                 SELECT lead_id FROM closed WHERE %(condition)s
                 """,
                 visits=visits,
-                positions=self._positions(steps),
-                last=len(steps),
+                furthest=furthest,
+                closing=closing,
                 start=period.start,
                 end=period.end,
                 user=user,
