@@ -245,20 +245,28 @@ def last_month():
 
 
 def bare_query(env, scenario, period):
-    """The floor: one GROUP BY stage and outcome over the visits get_funnel reads (the won
-    and lost visits closed in its windows, the visits open at its two moments); no step
-    positions, no windows, no salespeople, no rules."""
+    """The floor: one GROUP BY stage (and outcome, for the closings) over the visits
+    get_funnel reads (the won and lost visits closed in its windows, the visits still
+    open, the visits left after its earlier moment), each range through the same indexes;
+    no step positions, no windows, no salespeople, no rules."""
     from odoo.tools import SQL  # noqa: PLC0415
 
     previous = period.previous()
     return SQL(
         """
         SELECT stage_id, outcome, COUNT(*), SUM(expected_revenue_last)
-          FROM crm_stage_log
-         WHERE scenario_id = %(scenario)s AND company_id = %(company)s
-           AND ((outcome IN ('won', 'lost') AND date_out >= %(since)s AND date_out < %(end)s)
-                OR (date_in <= %(latest)s
-                    AND (date_out IS NULL OR date_out > %(earliest)s)))
+          FROM (SELECT stage_id, outcome, expected_revenue_last FROM crm_stage_log
+                 WHERE scenario_id = %(scenario)s AND company_id = %(company)s
+                   AND outcome IN ('won', 'lost') AND date_out >= %(since)s
+                   AND date_out < %(end)s
+             UNION ALL
+                SELECT stage_id, NULL, expected_revenue_last FROM crm_stage_log
+                 WHERE scenario_id = %(scenario)s AND company_id = %(company)s
+                   AND date_out IS NULL AND date_in <= %(latest)s
+             UNION ALL
+                SELECT stage_id, NULL, expected_revenue_last FROM crm_stage_log
+                 WHERE scenario_id = %(scenario)s AND company_id = %(company)s
+                   AND date_out > %(earliest)s AND date_in <= %(latest)s) visit
       GROUP BY stage_id, outcome
         """,
         scenario=scenario.id,
