@@ -222,7 +222,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def init(self):
-        super().init()
+        result = super().init()
         # A pipeline column lists its first cards in the deals' order (priority, newest):
         # with hundreds of thousands of deals on a step, from an index rather than a sort.
         create_index(
@@ -232,6 +232,7 @@ class CrmLead(models.Model):
             ["stage_id", "priority DESC", "id DESC"],
             where="active AND type = 'opportunity'",
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

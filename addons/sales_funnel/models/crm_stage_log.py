@@ -65,34 +65,52 @@ class CrmStageLog(models.Model):
         funnel = ("company_id", "user_id", "stage_id", "expected_revenue", "expected_revenue_last")
         self._ensure_index(
             "crm_stage_log_one_open_visit",
-            "UNIQUE INDEX %s ON crm_stage_log (lead_id) %s WHERE date_out IS NULL",
-            ("scenario_id", "date_in", *funnel),
+            ["lead_id"],
+            SQL("date_out IS NULL"),
+            include=("scenario_id", "date_in", *funnel),
+            unique=True,
         )
         self._ensure_index(
             "crm_stage_log_one_final_outcome",
-            "UNIQUE INDEX %s ON crm_stage_log (lead_id) %s WHERE outcome IN ('won', 'lost')",
+            ["lead_id"],
+            SQL("outcome IN ('won', 'lost')"),
+            unique=True,
         )
         self._ensure_index(
             "crm_stage_log_scenario_closings",
-            "INDEX %s ON crm_stage_log (scenario_id, date_out) %s WHERE outcome IN ('won', 'lost')",
-            (*funnel, "outcome", "furthest_stage_id", "lead_id"),
+            ["scenario_id", "date_out"],
+            SQL("outcome IN ('won', 'lost')"),
+            include=(*funnel, "outcome", "furthest_stage_id", "lead_id"),
         )
         self._ensure_index(
             "crm_stage_log_scenario_date_out",
-            "INDEX %s ON crm_stage_log (scenario_id, date_out, date_in) %s",
-            (*funnel, "lead_id"),
+            ["scenario_id", "date_out", "date_in"],
+            include=(*funnel, "lead_id"),
         )
 
-    def _ensure_index(self, name, definition, include=()):
-        """Create the index ``CREATE <definition>`` (name, then INCLUDE clause), or recreate
-        it when an older version of this addon did not include the same columns."""
+    def _ensure_index(self, name, columns, where=None, include=(), unique=False):  # noqa: PLR0913
+        """Create the index, or recreate it when an older version of this addon did not
+        include the same columns."""
         include_clause = f"INCLUDE ({', '.join(include)})" if include else ""
         self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
         row = self.env.cr.fetchone()
         if row and include_clause in row[0]:
             return
+
+        def identifiers(names):
+            return SQL(", ").join(SQL.identifier(column) for column in names)
+
         self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-        self.env.cr.execute(f"CREATE {definition % (name, include_clause)}")
+        self.env.cr.execute(
+            SQL(
+                "CREATE %s INDEX %s ON crm_stage_log (%s) %s %s",
+                SQL("UNIQUE") if unique else SQL(),
+                SQL.identifier(name),
+                identifiers(columns),
+                SQL("INCLUDE (%s)", identifiers(include)) if include else SQL(),
+                SQL("WHERE %s", where) if where else SQL(),
+            )
+        )
 
     @api.depends("date_in", "date_out")
     def _compute_days(self):

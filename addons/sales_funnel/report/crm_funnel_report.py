@@ -701,25 +701,24 @@ class CrmFunnelReport(models.AbstractModel):
     @api.model
     def _xlsx_columns(self):
         """(title, figure, format) of the funnel sheet, after the step's name."""
-        _ = self.env._
         return [
-            (_("Reached"), "reached", "count"),
-            (_("Passed"), "passed", "count"),
-            (_("Conversion"), "conversion", "percent"),
-            (_("Lost"), "lost", "count"),
-            (_("Amount reached"), "amount_reached", "money"),
-            (_("Amount lost"), "amount_lost", "money"),
-            (_("Open now"), "current", "count"),
-            (_("Open amount"), "amount_current", "money"),
-            (_("Days on step"), "avg_days", "days"),
-            (_("Win probability"), "win_probability", "percent"),
-            (_("Forecast"), "forecast", "money"),
-            (_("Plan"), "plan_count", "count"),
-            (_("Deviation"), "plan_deviation", "count"),
-            (_("Reached, previous period"), "previous_reached", "count"),
-            (_("Lost, previous period"), "previous_lost", "count"),
-            (_("Open, previous period"), "previous_current", "count"),
-            (_("Forecast, previous period"), "previous_forecast", "money"),
+            (self.env._("Reached"), "reached", "count"),
+            (self.env._("Passed"), "passed", "count"),
+            (self.env._("Conversion"), "conversion", "percent"),
+            (self.env._("Lost"), "lost", "count"),
+            (self.env._("Amount reached"), "amount_reached", "money"),
+            (self.env._("Amount lost"), "amount_lost", "money"),
+            (self.env._("Open now"), "current", "count"),
+            (self.env._("Open amount"), "amount_current", "money"),
+            (self.env._("Days on step"), "avg_days", "days"),
+            (self.env._("Win probability"), "win_probability", "percent"),
+            (self.env._("Forecast"), "forecast", "money"),
+            (self.env._("Plan"), "plan_count", "count"),
+            (self.env._("Deviation"), "plan_deviation", "count"),
+            (self.env._("Reached, previous period"), "previous_reached", "count"),
+            (self.env._("Lost, previous period"), "previous_lost", "count"),
+            (self.env._("Open, previous period"), "previous_current", "count"),
+            (self.env._("Forecast, previous period"), "previous_forecast", "money"),
         ]
 
     @api.model
@@ -782,15 +781,14 @@ class CrmFunnelReport(models.AbstractModel):
 
     @api.model
     def _xlsx_totals(self, sheet, formats, line, totals):
-        _ = self.env._
         figures = [
-            (_("Closed"), totals["closed"], "total"),
-            (_("Won"), totals["won"], "total"),
-            (_("Lost"), totals["lost"], "total"),
-            (_("Amount won"), totals["amount_won"], "total_money"),
-            (_("Open now"), totals["current"], "total"),
-            (_("Open amount"), totals["amount_current"], "total_money"),
-            (_("Forecast"), totals["forecast"], "total_money"),
+            (self.env._("Closed"), totals["closed"], "total"),
+            (self.env._("Won"), totals["won"], "total"),
+            (self.env._("Lost"), totals["lost"], "total"),
+            (self.env._("Amount won"), totals["amount_won"], "total_money"),
+            (self.env._("Open now"), totals["current"], "total"),
+            (self.env._("Open amount"), totals["amount_current"], "total_money"),
+            (self.env._("Forecast"), totals["forecast"], "total_money"),
         ]
         for offset, (label, value, kind) in enumerate(figures, start=1):
             sheet.write(line + offset, 0, label, formats["total"])

@@ -95,19 +95,18 @@ class CrmManagerRating(models.AbstractModel):
     @api.model
     def _rating_columns(self):
         """(key, label) of the rating's columns, in display order."""
-        _ = self.env._
         return [
-            ("revenue", _("Revenue")),
-            ("margin", _("Margin")),
-            ("payments", _("Payments received")),
-            ("won", _("Deals won")),
-            ("lost", _("Deals lost")),
-            ("win_rate", _("Win rate")),
-            ("revenue_per_deal", _("Revenue per deal won")),
-            ("activities_done", _("Activities done")),
-            ("revenue_per_activity", _("Revenue per activity")),
-            ("discounts", _("Discounts given")),
-            ("loss_reasons", _("Loss reasons")),
+            ("revenue", self.env._("Revenue")),
+            ("margin", self.env._("Margin")),
+            ("payments", self.env._("Payments received")),
+            ("won", self.env._("Deals won")),
+            ("lost", self.env._("Deals lost")),
+            ("win_rate", self.env._("Win rate")),
+            ("revenue_per_deal", self.env._("Revenue per deal won")),
+            ("activities_done", self.env._("Activities done")),
+            ("revenue_per_activity", self.env._("Revenue per activity")),
+            ("discounts", self.env._("Discounts given")),
+            ("loss_reasons", self.env._("Loss reasons")),
         ]
 
     @api.model
