@@ -30,7 +30,7 @@ class TestManagerRatingOverdueLoss(SalesFunnelCommon):
             self.env["crm.manager.rating"]
             .with_user(self.head)
             .with_context(tz="UTC")
-            .get_rating("2026-03-01", "2026-03-31")
+            .get_rating("2026-03-01", "2026-03-31", [("id", "=", self.salesperson.id)])
         )
         self.assertEqual(rating["columns"][-1], {"key": "overdue_loss", "label": "Overdue loss"})
         sally = next(row for row in rating["rows"] if row["user_id"] == self.salesperson.id)

@@ -30,6 +30,7 @@ class TestFunnelReport(SalesFunnelCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
+        cls._own_typical_sale()
         cls.deals = {}
         history = {
             # deal: (salesperson, [(step, date_in, date_out, outcome, last amount, furthest)])
@@ -328,6 +329,7 @@ class TestFunnelExports(SalesFunnelCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tz="UTC"))
+        cls._own_typical_sale()
         cls._deal_with_history("Won", cls.salesperson, [
             ("lead_rating", "2026-03-02", "2026-03-03", "won", 1200, "won"),
             ("won", "2026-03-03", None, None, 1200, None),

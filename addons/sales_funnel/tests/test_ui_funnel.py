@@ -16,6 +16,7 @@ class TestFunnelScreen(HttpCase, SalesFunnelCommon):
             self.env, login="oscar_funnel", name="Oscar Funnel",
             groups="base.group_user,sales_funnel.group_active_sales_salesperson",
         )  # fmt: skip
+        self._own_typical_sale()
         month = fields.Date.today().replace(day=1) - relativedelta(months=1)
 
         def day(number):

@@ -4,6 +4,7 @@ import { _t } from "@web/core/l10n/translation";
 import { deserializeDateTime, formatDateTime, serializeDate } from "@web/core/l10n/dates";
 import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { Layout } from "@web/search/layout";
 import { formatFloat, formatMonetary, formatPercentage } from "@web/views/fields/formatters";
@@ -76,7 +77,7 @@ export class SalesFunnelReport extends Component {
 
     async loadChoices() {
         this.state.scenarios = await this.orm.searchRead("crm.scenario", [], ["name"]);
-        this.state.scenarioId = this.state.scenarios[0]?.id || false;
+        this.state.scenarioId = (await this.ownTeamScenarioId()) || this.state.scenarios[0]?.id || false;
         for (const filter of FILTERS) {
             this.state.choices[filter.field] = await this.orm.searchRead(
                 filter.model,
@@ -85,6 +86,19 @@ export class SalesFunnelReport extends Component {
                 { limit: 200 }
             );
         }
+    }
+
+    /** The scenario of the team the user leads, else of a team they sell in. */
+    async ownTeamScenarioId() {
+        const uid = user.userId;
+        const teams = await this.orm.searchRead(
+            "crm.team",
+            ["|", ["user_id", "=", uid], ["member_ids", "in", [uid]], ["scenario_id", "!=", false]],
+            ["user_id", "scenario_id"]
+        );
+        const team = teams.find((t) => t.user_id?.[0] === uid) || teams[0];
+        const scenarioId = team?.scenario_id[0];
+        return this.state.scenarios.some((s) => s.id === scenarioId) && scenarioId;
     }
 
     get domain() {
