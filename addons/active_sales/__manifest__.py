@@ -2,13 +2,18 @@
     "name": "Active Sales",
     "summary": "Client base of active sales: client statuses, potentials, contact norms, "
     "hunters and farmers",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/active-sales/active-sales",
     "author": "Active Sales",
     "license": "LGPL-3",
     "depends": ["sales_funnel", "receivables"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/active_sales_security.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
+    "post_init_hook": "_decide_client_statuses",
 }

@@ -1,1 +1,6 @@
+from . import res_partner_status_log
+from . import res_partner
+from . import res_company
+from . import res_config_settings
+from . import account_move
 from . import crm_manager_rating

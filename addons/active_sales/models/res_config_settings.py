@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    active_sales_new_days = fields.Integer(
+        related="company_id.active_sales_new_days", readonly=False
+    )
+    active_sales_lost_days = fields.Integer(
+        related="company_id.active_sales_lost_days", readonly=False
+    )

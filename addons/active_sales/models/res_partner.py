@@ -1,0 +1,179 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .res_partner_status_log import CLIENT_STATUSES
+
+# Decided by the rules alone (recompute_client_status), never written by a user.
+CLIENT_STATUS_FIELDS = frozenset(
+    ("client_status", "client_status_date", "client_first_sale_date", "client_last_sale_date")
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    client_status = fields.Selection(
+        CLIENT_STATUSES,
+        default="potential",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Decided by the sales rules from the client's posted invoices, net of their "
+        "credit notes: potential (never bought), new (first sale within the company's days "
+        "as new), regular, lost (no sale for the company's days without a sale).",
+    )
+    client_status_date = fields.Date("Status since", readonly=True, copy=False)
+    client_first_sale_date = fields.Date("First sale", readonly=True, copy=False)
+    client_last_sale_date = fields.Date("Last sale", readonly=True, copy=False)
+    client_status_log_ids = fields.One2many(
+        "res.partner.status.log", "partner_id", string="Status history", readonly=True
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # Defaults come in too (a user's partner gets them from default_get): only a
+            # status other than a new client's is refused.
+            self._check_client_status_untouched(
+                {name: value for name, value in vals.items() if value not in ("potential", False)}
+            )
+            if vals.get("parent_id") and not vals.get("is_company"):
+                # A new contact of a client takes the client's status.
+                client = self.browse(vals["parent_id"]).commercial_partner_id
+                vals.update({name: client[name] for name in CLIENT_STATUS_FIELDS})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.context.get("client_status_merge"):
+            vals = {name: value for name, value in vals.items() if name not in CLIENT_STATUS_FIELDS}
+        self._check_client_status_untouched(vals)
+        result = super().write(vals)
+        if "parent_id" in vals or "is_company" in vals:
+            self.recompute_client_status()
+        return result
+
+    def _check_client_status_untouched(self, vals):
+        if self.env.su or not CLIENT_STATUS_FIELDS & vals.keys():
+            return
+        raise UserError(
+            self.env._(
+                "A client's status is decided by the sales rules from their invoices; "
+                "it cannot be set by hand."
+            )
+        )
+
+    # ------------------------------------------------------------
+    # CLIENT STATUS
+    # ------------------------------------------------------------
+
+    def recompute_client_status(self, date=None):
+        """Decide the status of the clients of these partners (their commercial partners,
+        and every contact of those) as of ``date`` (default today), in one SQL statement,
+        and log each change.
+
+        A sale is a posted customer invoice dated on or before the date that its posted
+        credit notes do not cancel. Potential: no sale. Lost: the last sale more than the
+        company's days without a sale ago. New: the first sale at most the company's days
+        as new ago. Regular: the others. The thresholds are those of the client's company,
+        else of the current one."""
+        if not self:
+            return True
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "invoice_date", "commercial_partner_id", "amount_total_signed",
+             "reversed_entry_id"]
+        )  # fmt: skip
+        self.flush_model(
+            ["commercial_partner_id", "company_id", "user_id", *CLIENT_STATUS_FIELDS]
+        )
+        self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        self.env.execute_query(self._client_status_query(date))
+        self.invalidate_model(CLIENT_STATUS_FIELDS)
+        self.env["res.partner.status.log"].invalidate_model()
+        return True
+
+    def _client_status_query(self, date):
+        return SQL(
+            """
+            WITH clients AS (
+                SELECT DISTINCT partner.commercial_partner_id AS id
+                  FROM res_partner partner
+                 WHERE partner.id = ANY(%(ids)s) AND partner.commercial_partner_id IS NOT NULL
+            ), sales AS (
+                SELECT invoice.commercial_partner_id AS id,
+                       MIN(invoice.invoice_date) AS first_sale,
+                       MAX(invoice.invoice_date) AS last_sale
+                  FROM account_move invoice
+                  JOIN clients ON clients.id = invoice.commercial_partner_id
+                 WHERE invoice.move_type = 'out_invoice'
+                   AND invoice.state = 'posted'
+                   AND invoice.invoice_date <= %(date)s
+                   AND invoice.amount_total_signed + COALESCE((
+                           SELECT SUM(credit.amount_total_signed)
+                             FROM account_move credit
+                            WHERE credit.reversed_entry_id = invoice.id
+                              AND credit.move_type = 'out_refund'
+                              AND credit.state = 'posted'
+                       ), 0) > 0
+              GROUP BY invoice.commercial_partner_id
+            ), decided AS (
+                SELECT clients.id, sales.first_sale, sales.last_sale,
+                       CASE WHEN sales.id IS NULL THEN 'potential'
+                            WHEN sales.last_sale < %(date)s::date - company.active_sales_lost_days
+                                THEN 'lost'
+                            WHEN sales.first_sale >= %(date)s::date - company.active_sales_new_days
+                                THEN 'new'
+                            ELSE 'regular' END AS status
+                  FROM clients
+                  JOIN res_partner client ON client.id = clients.id
+                  JOIN res_company company ON company.id = COALESCE(client.company_id, %(company)s)
+             LEFT JOIN sales ON sales.id = clients.id
+            ), logged AS (
+                INSERT INTO res_partner_status_log (partner_id, user_id, old_status, new_status,
+                                                    date, reason, first_sale_date, last_sale_date)
+                SELECT client.id, client.user_id, client.client_status, decided.status, %(date)s,
+                       %(reason)s, decided.first_sale, decided.last_sale
+                  FROM decided
+                  JOIN res_partner client ON client.id = decided.id
+                 WHERE client.client_status IS DISTINCT FROM decided.status
+            )
+            UPDATE res_partner partner
+               SET client_status = decided.status,
+                   client_status_date = CASE
+                       WHEN partner.client_status IS DISTINCT FROM decided.status THEN %(date)s
+                       ELSE partner.client_status_date END,
+                   client_first_sale_date = decided.first_sale,
+                   client_last_sale_date = decided.last_sale
+              FROM decided
+             WHERE partner.commercial_partner_id = decided.id
+               AND (partner.client_status, partner.client_first_sale_date,
+                    partner.client_last_sale_date)
+                   IS DISTINCT FROM (decided.status, decided.first_sale, decided.last_sale)
+            """,
+            ids=self.ids,
+            date=date,
+            company=self.env.company.id,
+            reason=self._status_reason_sql(),
+        )
+
+    @api.model
+    def _status_reason_sql(self):
+        """Why ``client.client_status`` becomes ``decided.status``."""
+        return SQL(
+            """CASE WHEN decided.status = 'potential' THEN 'sales_cancelled'
+                    WHEN decided.status = 'lost' THEN 'no_sale'
+                    WHEN client.client_status = 'potential' THEN 'first_sale'
+                    WHEN client.client_status = 'lost' THEN 'sale_again'
+                    WHEN decided.status = 'regular' THEN 'new_period_over'
+                    ELSE 'sales_cancelled' END"""
+        )
+
+    @api.model
+    def _cron_recompute_client_status(self):
+        """Nightly: statuses change with time alone (a new client becomes regular, a
+        silent one lost)."""
+        self.with_context(active_test=False).search(
+            [("parent_id", "=", False)]
+        ).recompute_client_status()

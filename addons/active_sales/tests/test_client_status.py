@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatus(AccountTestInvoicingCommon):
+    """Statuses decided from posted invoices net of their credit notes, with the company's
+    90 days as new and 180 days without a sale."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.salesperson = mail_new_test_user(
+            cls.env, login="status_salesperson", name="Sally Status",
+            groups="base.group_user,sales_funnel.group_active_sales_salesperson",
+        )  # fmt: skip
+        cls.warehouse_user = mail_new_test_user(
+            cls.env, login="status_warehouse", name="Walter Status",
+            groups="base.group_user,stock.group_stock_user",
+        )  # fmt: skip
+
+    def _client(self, name="Client", **values):
+        return self.env["res.partner"].create({"name": name, "is_company": True, **values})
+
+    def _sale(self, client, days_ago, amount=1000.0, post=True):
+        return self.init_invoice(
+            "out_invoice", client, self.today - timedelta(days=days_ago), post=post,
+            amounts=[amount],
+        )  # fmt: skip
+
+    def _credit(self, invoice, amount=None):
+        """A posted credit note reversing ``invoice`` in full, or for ``amount``."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "date": invoice.invoice_date})
+        )
+        credit = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
+        if amount is not None:
+            credit.invoice_line_ids.price_unit = amount
+        credit.action_post()
+        return credit
+
+    def _statuses(self, clients):
+        clients.recompute_client_status()
+        return clients.mapped("client_status")
+
+    def test_never_bought_is_potential(self):
+        client = self._client()
+        self._sale(client, 5, post=False)
+        self.assertEqual(self._statuses(client), ["potential"])
+        self.assertFalse(client.client_status_log_ids, "no change, nothing logged")
+
+    def test_new_through_the_ninetieth_day_after_the_first_sale(self):
+        clients = self._client("Day 89") | self._client("Day 90") | self._client("Day 91")
+        for client, days in zip(clients, (89, 90, 91), strict=True):
+            self._sale(client, days)
+        self.assertEqual(self._statuses(clients), ["new", "new", "regular"])
+
+    def test_lost_after_the_hundred_and_eightieth_day_without_a_sale(self):
+        clients = self._client("Day 179") | self._client("Day 180") | self._client("Day 181")
+        for client, days in zip(clients, (179, 180, 181), strict=True):
+            self._sale(client, 400)
+            self._sale(client, days)
+        self.assertEqual(self._statuses(clients), ["regular", "regular", "lost"])
+        self.assertEqual(clients[2].client_last_sale_date, self.today - timedelta(days=181))
+
+    def test_the_company_days_decide(self):
+        self.env.company.write({"active_sales_new_days": 10, "active_sales_lost_days": 20})
+        clients = self._client("Day 10") | self._client("Day 11") | self._client("Day 21")
+        for client, days in zip(clients, (10, 11, 21), strict=True):
+            self._sale(client, days)
+        self.assertEqual(self._statuses(clients), ["new", "regular", "lost"])
+        with self.assertRaises(ValidationError):
+            self.env.company.active_sales_new_days = 0
+
+    def test_posting_decides_and_a_credit_note_takes_the_sale_back(self):
+        client = self._client()
+        invoice = self._sale(client, 0)
+        self.assertEqual(client.client_status, "new", "decided when the invoice is posted")
+        self._credit(invoice)
+        self.assertEqual(client.client_status, "potential", "a fully credited sale is no sale")
+        self.assertEqual(
+            [(log.old_status, log.new_status, log.reason) for log in client.client_status_log_ids],
+            [("new", "potential", "sales_cancelled"), ("potential", "new", "first_sale")],
+        )
+        self.assertEqual(client.client_status_date, self.today)
+
+    def test_a_partial_credit_note_leaves_the_sale(self):
+        client = self._client()
+        self._credit(self._sale(client, 3), amount=400.0)
+        self.assertEqual(client.client_status, "new")
+
+    def test_reset_to_draft_takes_the_sale_back(self):
+        client = self._client()
+        invoice = self._sale(client, 0)
+        invoice.button_draft()
+        self.assertEqual(client.client_status, "potential")
+
+    def test_time_alone_moves_new_to_regular_and_regular_to_lost(self):
+        client = self._client()
+        self._sale(client, 0)
+        later = self.today + timedelta(days=91)
+        client.recompute_client_status(later)
+        client.recompute_client_status(later + timedelta(days=181))
+        self.assertEqual(
+            [(log.date, log.new_status, log.reason) for log in client.client_status_log_ids],
+            [
+                (later + timedelta(days=181), "lost", "no_sale"),
+                (later, "regular", "new_period_over"),
+                (self.today, "new", "first_sale"),
+            ],
+        )
+        self._sale(client, 0)  # decided when posted, today again
+        self.assertEqual(client.client_status_log_ids.sorted("id")[-1].reason, "sale_again")
+
+    def test_contacts_share_their_clients_status(self):
+        client = self._client()
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": client.id})
+        self._sale(contact, 200)
+        self.assertEqual((client.client_status, contact.client_status), ("lost", "lost"))
+        self.assertEqual(len(client.client_status_log_ids), 1)
+        self.assertFalse(contact.client_status_log_ids, "the client's history, not each contact's")
+        newcomer = self.env["res.partner"].create({"name": "New buyer", "parent_id": client.id})
+        self.assertEqual(newcomer.client_status, "lost")
+
+    def test_nobody_sets_a_status_by_hand(self):
+        client = self._client(user_id=self.salesperson.id)
+        for user in (self.salesperson, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                client.with_user(user).write({"client_status": "regular"})
+        with self.assertRaises(UserError):
+            self.env["res.partner"].with_user(self.salesperson).create(
+                {"name": "Imported", "client_status": "regular"}
+            )
+        with self.assertRaises(UserError):
+            client.with_user(self.salesperson).client_last_sale_date = self.today
+        self.assertEqual(client.client_status, "potential")
+
+    def test_merging_clients_decides_the_merged_status(self):
+        bought, never = self._client("Bought"), self._client("Never")
+        self._sale(bought, 300)
+        self.assertEqual(bought.client_status, "lost")
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((bought | never).ids, never)
+        self.assertEqual(never.client_status, "lost", "the merged client has Bought's sale")
+        self.assertEqual(never.client_last_sale_date, self.today - timedelta(days=300))
+
+    def test_the_nightly_job_and_its_set_based_statement(self):
+        clients = self.env["res.partner"].concat(
+            *(self._client(f"Client {index}") for index in range(3))
+        )
+        for client in clients:
+            self._sale(client, 60)
+        self.assertEqual(clients.mapped("client_status"), ["new"] * 3)
+        # Days pass (here: the company shortens its days as new); the job catches up.
+        self.env.company.active_sales_new_days = 30
+        self.env["res.partner"]._cron_recompute_client_status()
+        self.assertEqual(clients.mapped("client_status"), ["regular"] * 3)
+        many = self.env["res.partner"].with_context(active_test=False).search([])
+        clients[:1].recompute_client_status()  # warm-up
+        with self.assertQueryCount(1):
+            clients[:1].recompute_client_status()
+        with self.assertQueryCount(1):
+            many.recompute_client_status()
+
+    def test_who_reads_the_status_history(self):
+        mine = self._client("Mine", user_id=self.salesperson.id)
+        other = self._client("Other's", user_id=self.env.ref("base.user_admin").id)
+        self._sale(mine, 1)
+        self._sale(other, 1)
+        logs = self.env["res.partner.status.log"]
+        self.assertEqual(
+            logs.with_user(self.salesperson).search([]).partner_id, mine,
+            "a salesperson reads their own clients' history",
+        )  # fmt: skip
+        for role in ("sales_funnel.group_active_sales_head", "account.group_account_invoice"):
+            reader = mail_new_test_user(
+                self.env, login=role, name=role, groups=f"base.group_user,{role}"
+            )
+            self.assertEqual(
+                logs.with_user(reader).search([("partner_id", "in", (mine | other).ids)]).partner_id,
+                mine | other,
+                f"{role} reads every client's history",
+            )
+        with self.assertRaises(AccessError):
+            logs.with_user(self.warehouse_user).search([])
