@@ -84,9 +84,7 @@ class ResPartner(models.Model):
             ["move_type", "state", "invoice_date", "commercial_partner_id", "amount_total_signed",
              "reversed_entry_id"]
         )  # fmt: skip
-        self.flush_model(
-            ["commercial_partner_id", "company_id", "user_id", *CLIENT_STATUS_FIELDS]
-        )
+        self.flush_model(["commercial_partner_id", "company_id", "user_id", *CLIENT_STATUS_FIELDS])
         self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         self.env.execute_query(self._client_status_query(date))

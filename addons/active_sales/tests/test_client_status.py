@@ -186,7 +186,9 @@ class TestClientStatus(AccountTestInvoicingCommon):
                 self.env, login=role, name=role, groups=f"base.group_user,{role}"
             )
             self.assertEqual(
-                logs.with_user(reader).search([("partner_id", "in", (mine | other).ids)]).partner_id,
+                logs.with_user(reader)
+                .search([("partner_id", "in", (mine | other).ids)])
+                .partner_id,
                 mine | other,
                 f"{role} reads every client's history",
             )
