@@ -436,19 +436,30 @@ def insert_query(table, source, columns):
     )
 
 
-def generate(env, lines, partners, today):
-    """Partners, invoices, payments and partials, set-based; returns the seconds it took."""
+def generate(env, lines, partners, today, *, days=INVOICE_DAYS, db=DB, partner_columns=None):
+    """Partners, invoices, payments and partials, set-based; returns the seconds it took.
+
+    :param days: the invoices are dated over this many days up to ``today``
+    :param partner_columns: more columns of the generated partners (SQL by column name)
+    """
     start = time.perf_counter()
     params = {
         **references(env),
         "lines": lines,
         "partners": partners,
         "today": today,
-        "days": INVOICE_DAYS,
+        "days": days,
         "paid_share": PAID_SHARE,
     }
     steps = STAGING + [
-        (f"{label} ({table})", insert_query(table, source, columns))
+        (
+            f"{label} ({table})",
+            insert_query(
+                table,
+                source,
+                {**columns, **(partner_columns or {})} if label == "partners" else columns,
+            ),
+        )
         for label, table, source, columns in INSERTS
     ]
     for label, query in steps:
@@ -459,7 +470,7 @@ def generate(env, lines, partners, today):
     env.cr.commit()
     step_start = time.perf_counter()
     tables = "res_partner, account_move, account_move_line, account_partial_reconcile"
-    subprocess.run(["psql", "-X", "-q", "-d", DB, "-c", f"VACUUM (ANALYZE) {tables}"], check=True)
+    subprocess.run(["psql", "-X", "-q", "-d", db, "-c", f"VACUUM (ANALYZE) {tables}"], check=True)
     print(f"  {'vacuum analyze':<68} {time.perf_counter() - step_start:7.1f} s")
     return time.perf_counter() - start
 
