@@ -16,6 +16,30 @@ class ResCompany(models.Model):
         help="A client who has bought nothing for this many days is lost.",
     )
 
+    active_sales_abc_a_share = fields.Integer(
+        "Revenue share of A clients (%)",
+        default=80,
+        help="The clients who bring this share of the last twelve months' revenue, the "
+        "biggest first, are A clients.",
+    )
+    active_sales_abc_b_share = fields.Integer(
+        "Revenue share of B clients (%)",
+        default=15,
+        help="The clients who bring the next share of the revenue are B clients; the rest C.",
+    )
+
+    @api.constrains("active_sales_abc_a_share", "active_sales_abc_b_share")
+    def _check_abc_shares(self):
+        for company in self:
+            a_share, b_share = company.active_sales_abc_a_share, company.active_sales_abc_b_share
+            if a_share <= 0 or b_share < 0 or a_share + b_share > 100:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue shares of A and B clients must be positive and add up to "
+                        "100% at most."
+                    )
+                )
+
     @api.constrains("active_sales_new_days", "active_sales_lost_days")
     def _check_client_status_days(self):
         for company in self:

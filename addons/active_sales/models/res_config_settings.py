@@ -10,3 +10,9 @@ class ResConfigSettings(models.TransientModel):
     active_sales_lost_days = fields.Integer(
         related="company_id.active_sales_lost_days", readonly=False
     )
+    active_sales_abc_a_share = fields.Integer(
+        related="company_id.active_sales_abc_a_share", readonly=False
+    )
+    active_sales_abc_b_share = fields.Integer(
+        related="company_id.active_sales_abc_b_share", readonly=False
+    )

@@ -4,10 +4,14 @@ from odoo.tools import SQL
 
 from .res_partner_status_log import CLIENT_STATUSES
 
-# Decided by the rules alone (recompute_client_status), never written by a user.
+# Decided by the rules alone (recompute_client_status, the ABC ranking), never written by a
+# user.
 CLIENT_STATUS_FIELDS = frozenset(
     ("client_status", "client_status_date", "client_first_sale_date", "client_last_sale_date")
 )
+ABC_FIELDS = frozenset(("abc_class", "abc_revenue"))
+DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS
+ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: small client")]
 
 
 class ResPartner(models.Model):
@@ -27,9 +31,34 @@ class ResPartner(models.Model):
     client_status_date = fields.Date("Status since", readonly=True, copy=False)
     client_first_sale_date = fields.Date("First sale", readonly=True, copy=False)
     client_last_sale_date = fields.Date("Last sale", readonly=True, copy=False)
+    abc_class = fields.Selection(
+        ABC_CLASSES,
+        string="ABC class",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Decided every night from the last twelve months' revenue: the clients who bring "
+        "the company's share of A clients (80%), the biggest first, are A; the next share "
+        "(15%) B; the others who bought C. A client who never bought has none.",
+    )
+    abc_revenue = fields.Monetary(
+        "Revenue, 12 months",
+        currency_field="company_currency_id",
+        readonly=True,
+        copy=False,
+        help="Posted invoices less credit notes over the twelve months the ABC class was "
+        "decided on, in the company currency.",
+    )
+    company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_company_currency_id", string="Company currency"
+    )
     client_status_log_ids = fields.One2many(
         "res.partner.status.log", "partner_id", string="Status history", readonly=True
     )
+
+    @api.depends_context("company")
+    def _compute_company_currency_id(self):
+        self.company_currency_id = self.env.company.currency_id
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -42,12 +71,12 @@ class ResPartner(models.Model):
             if vals.get("parent_id") and not vals.get("is_company"):
                 # A new contact of a client takes the client's status.
                 client = self.browse(vals["parent_id"]).commercial_partner_id
-                vals.update({name: client[name] for name in CLIENT_STATUS_FIELDS})
+                vals.update({name: client[name] for name in DECIDED_FIELDS})
         return super().create(vals_list)
 
     def write(self, vals):
         if self.env.context.get("client_status_merge"):
-            vals = {name: value for name, value in vals.items() if name not in CLIENT_STATUS_FIELDS}
+            vals = {name: value for name, value in vals.items() if name not in DECIDED_FIELDS}
         self._check_client_status_untouched(vals)
         result = super().write(vals)
         if "parent_id" in vals or "is_company" in vals:
@@ -55,7 +84,7 @@ class ResPartner(models.Model):
         return result
 
     def _check_client_status_untouched(self, vals):
-        if self.env.su or not CLIENT_STATUS_FIELDS & vals.keys():
+        if self.env.su or not DECIDED_FIELDS & vals.keys():
             return
         raise UserError(
             self.env._(
@@ -171,7 +200,81 @@ class ResPartner(models.Model):
     @api.model
     def _cron_recompute_client_status(self):
         """Nightly: statuses change with time alone (a new client becomes regular, a
-        silent one lost)."""
+        silent one lost), and so do the twelve months the ABC classes are ranked on."""
         self.with_context(active_test=False).search(
             [("parent_id", "=", False)]
         ).recompute_client_status()
+        # Every company ranks its own clients; companies are few.
+        for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
+            self.sudo().with_company(company)._recompute_abc_classes()
+
+    # ------------------------------------------------------------
+    # ABC CLASS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recompute_abc_classes(self, date=None):
+        """Rank the clients of the current company (its own, and the shared ones when it is
+        the main company) by their revenue over the twelve months up to ``date`` (default
+        today), in one SQL statement: A while the revenue of the bigger clients is under the
+        company's A share of the total, B under the A and B shares, C for the others who
+        bought; none for a potential client."""
+        company = self.env.company
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "company_id", "invoice_date", "commercial_partner_id",
+             "amount_untaxed_signed"]
+        )  # fmt: skip
+        self.flush_model(["commercial_partner_id", "company_id", "client_status", *ABC_FIELDS])
+        company.flush_recordset(["active_sales_abc_a_share", "active_sales_abc_b_share"])
+        date = fields.Date.to_date(date) or fields.Date.context_today(self)
+        main_company = self.env["res.company"].search([], order="sequence, id", limit=1)
+        self.env.execute_query(
+            SQL(
+                """
+                WITH revenue AS (
+                    SELECT move.commercial_partner_id AS id,
+                           SUM(move.amount_untaxed_signed) AS amount
+                      FROM account_move move
+                     WHERE move.move_type IN ('out_invoice', 'out_refund')
+                       AND move.state = 'posted'
+                       AND move.company_id = %(company)s
+                       AND move.invoice_date > %(date)s::date - interval '12 months'
+                       AND move.invoice_date <= %(date)s
+                  GROUP BY move.commercial_partner_id
+                ), ranked AS (
+                    SELECT client.id, client.client_status,
+                           COALESCE(revenue.amount, 0) AS amount,
+                           SUM(GREATEST(revenue.amount, 0)) OVER (
+                               ORDER BY GREATEST(revenue.amount, 0) DESC NULLS LAST, client.id
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                           ) AS bigger,
+                           SUM(GREATEST(revenue.amount, 0)) OVER () AS total
+                      FROM res_partner client
+                 LEFT JOIN revenue ON revenue.id = client.id
+                     WHERE client.id = client.commercial_partner_id
+                       AND COALESCE(client.company_id, %(main_company)s) = %(company)s
+                ), decided AS (
+                    SELECT id, amount,
+                           CASE WHEN client_status = 'potential' THEN NULL
+                                WHEN amount <= 0 THEN 'c'
+                                WHEN COALESCE(bigger, 0) < total * %(a_share)s / 100.0 THEN 'a'
+                                WHEN COALESCE(bigger, 0) < total * %(ab_share)s / 100.0 THEN 'b'
+                                ELSE 'c' END AS abc_class
+                      FROM ranked
+                )
+                UPDATE res_partner partner
+                   SET abc_class = decided.abc_class, abc_revenue = decided.amount
+                  FROM decided
+                 WHERE partner.commercial_partner_id = decided.id
+                   AND (partner.abc_class, partner.abc_revenue)
+                       IS DISTINCT FROM (decided.abc_class, decided.amount)
+                """,
+                company=company.id,
+                main_company=main_company.id,
+                date=date,
+                a_share=company.active_sales_abc_a_share,
+                ab_share=company.active_sales_abc_a_share + company.active_sales_abc_b_share,
+            )
+        )
+        self.invalidate_model(ABC_FIELDS)
+        return True

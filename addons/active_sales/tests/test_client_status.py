@@ -8,10 +8,8 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.mail.tests.common import mail_new_test_user
 
 
-@tagged("post_install", "-at_install")
-class TestClientStatus(AccountTestInvoicingCommon):
-    """Statuses decided from posted invoices net of their credit notes, with the company's
-    90 days as new and 180 days without a sale."""
+class ClientBaseCommon(AccountTestInvoicingCommon):
+    """Clients, their invoices and credit notes, a salesperson and warehouse staff."""
 
     @classmethod
     def setUpClass(cls):
@@ -51,6 +49,12 @@ class TestClientStatus(AccountTestInvoicingCommon):
     def _statuses(self, clients):
         clients.recompute_client_status()
         return clients.mapped("client_status")
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatus(ClientBaseCommon):
+    """Statuses decided from posted invoices net of their credit notes, with the company's
+    90 days as new and 180 days without a sale."""
 
     def test_never_bought_is_potential(self):
         client = self._client()
@@ -194,3 +198,70 @@ class TestClientStatus(AccountTestInvoicingCommon):
             )
         with self.assertRaises(AccessError):
             logs.with_user(self.warehouse_user).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestAbcClass(ClientBaseCommon):
+    """Clients ranked by their last twelve months' revenue: 80% A, 15% B, the rest C."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_company = cls.setup_other_company()["company"]
+
+    def _client(self, name="Client", **values):
+        # The clients of a company of their own: they make its whole ranking.
+        return super()._client(name, company_id=self.other_company.id, **values)
+
+    def _sale(self, client, days_ago, amount=1000.0, post=True):
+        return self.init_invoice(
+            "out_invoice", client, self.today - timedelta(days=days_ago), post=post,
+            amounts=[amount], company=self.other_company,
+        )  # fmt: skip
+
+    def _rank(self):
+        self.env["res.partner"].with_company(self.other_company)._recompute_abc_classes()
+
+    def _ranked(self, revenues):
+        """Clients with these revenues this year (one invoice each), ranked; their classes."""
+        clients = self.env["res.partner"].concat(
+            *(self._client(f"Revenue {amount}") for amount in revenues)
+        )
+        for client, amount in zip(clients, revenues, strict=True):
+            self._sale(client, 30, amount=amount)
+        self._rank()
+        return clients.mapped("abc_class")
+
+    def test_eighty_fifteen_five(self):
+        # 50 and 30 bring the first 80%; 10 and 5 the next 15%; the last 5 the rest.
+        self.assertEqual(self._ranked([50, 30, 10, 5, 5]), ["a", "a", "b", "b", "c"])
+
+    def test_the_client_crossing_the_share_is_in_it(self):
+        self.assertEqual(self._ranked([70, 20, 10]), ["a", "a", "b"])
+
+    def test_the_company_shares_decide(self):
+        self.other_company.write({"active_sales_abc_a_share": 50, "active_sales_abc_b_share": 30})
+        # 50 reaches the A share, 30 the A and B shares: the rest is C.
+        self.assertEqual(self._ranked([50, 30, 10, 5, 5]), ["a", "b", "c", "c", "c"])
+        with self.assertRaises(ValidationError):
+            self.other_company.active_sales_abc_b_share = 60
+
+    def test_credit_notes_old_sales_and_potential_clients(self):
+        self.assertEqual(self._ranked([90, 8, 2]), ["a", "b", "c"])
+        big, medium, small = self.env["res.partner"].search(
+            [("name", "in", ("Revenue 90", "Revenue 8", "Revenue 2"))], order="id"
+        )
+        self._credit(big.invoice_ids, amount=85.0)
+        old = self._client("Bought long ago")
+        self._sale(old, 400)
+        never = self._client("Never bought")
+        self._rank()
+        # 8 first, then 90 - 85 = 5 (13 of 15, under the 80% share when it starts), then 2.
+        self.assertEqual([medium.abc_class, big.abc_class, small.abc_class], ["a", "a", "b"])
+        self.assertEqual(big.abc_revenue, 5.0)
+        self.assertEqual((old.abc_class, never.abc_class), ("c", False))
+
+    def test_nobody_sets_a_class_by_hand(self):
+        client = self._client()
+        with self.assertRaises(UserError):
+            client.with_user(self.env.ref("base.user_admin")).abc_class = "a"
