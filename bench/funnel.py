@@ -300,13 +300,20 @@ def orm_funnel(env, scenario, period, team):
         stage = position.get(visit["stage_id"][0])
         for name, window in windows.items():
             if visit["outcome"] in ("won", "lost"):
-                naive_closing(figures[name], window, visit, stage, position, len(steps))
+                naive_closing(
+                    figures[name],
+                    window,
+                    visit,
+                    stage,
+                    position=position,
+                    won_position=len(steps),
+                )  # fmt: skip)
             if stage and stage < len(steps):
                 naive_open(figures[name][stage - 1], window, visit)
     return {name: naive_steps(steps, rows) for name, rows in figures.items()}
 
 
-def naive_closing(rows, window, visit, stage, position, won_position):
+def naive_closing(rows, window, visit, stage, *, position, won_position):
     """A won or lost visit: reached (and passed) every step up to its furthest one, lost on
     its own step; counted in the window and in the window's win-probability history."""
     won = visit["outcome"] == "won"
