@@ -301,13 +301,8 @@ def orm_funnel(env, scenario, period, team):
         for name, window in windows.items():
             if visit["outcome"] in ("won", "lost"):
                 naive_closing(
-                    figures[name],
-                    window,
-                    visit,
-                    stage,
-                    position=position,
-                    won_position=len(steps),
-                )  # fmt: skip)
+                    figures[name], window, visit, stage, position=position, won_position=len(steps)
+                )
             if stage and stage < len(steps):
                 naive_open(figures[name][stage - 1], window, visit)
     return {name: naive_steps(steps, rows) for name, rows in figures.items()}
