@@ -28,6 +28,42 @@ class ResCompany(models.Model):
         help="The clients who bring the next share of the revenue are B clients; the rest C.",
     )
 
+    active_sales_contact_days_a = fields.Integer(
+        "Contact norm of A clients (days)", default=7,
+        help="Days between two contacts with an A client, unless the client has its own.",
+    )  # fmt: skip
+    active_sales_contact_days_b = fields.Integer(
+        "Contact norm of B clients (days)", default=14,
+        help="Days between two contacts with a B client, unless the client has its own.",
+    )  # fmt: skip
+    active_sales_contact_days_c = fields.Integer(
+        "Contact norm of C clients (days)", default=30,
+        help="Days between two contacts with a C client, unless the client has its own.",
+    )  # fmt: skip
+    active_sales_contact_days = fields.Integer(
+        "Contact norm of other clients (days)",
+        default=30,
+        help="Days between two contacts with a client who has no ABC class yet (a potential "
+        "client), unless the client has its own.",
+    )
+
+    @api.constrains(
+        "active_sales_contact_days_a",
+        "active_sales_contact_days_b",
+        "active_sales_contact_days_c",
+        "active_sales_contact_days",
+    )
+    def _check_contact_norms(self):
+        for company in self:
+            norms = (
+                company.active_sales_contact_days_a,
+                company.active_sales_contact_days_b,
+                company.active_sales_contact_days_c,
+                company.active_sales_contact_days,
+            )
+            if min(norms) < 1:
+                raise ValidationError(self.env._("A contact norm is at least one day."))
+
     @api.constrains("active_sales_abc_a_share", "active_sales_abc_b_share")
     def _check_abc_shares(self):
         for company in self:

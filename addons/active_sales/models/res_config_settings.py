@@ -16,3 +16,15 @@ class ResConfigSettings(models.TransientModel):
     active_sales_abc_b_share = fields.Integer(
         related="company_id.active_sales_abc_b_share", readonly=False
     )
+    active_sales_contact_days_a = fields.Integer(
+        related="company_id.active_sales_contact_days_a", readonly=False
+    )
+    active_sales_contact_days_b = fields.Integer(
+        related="company_id.active_sales_contact_days_b", readonly=False
+    )
+    active_sales_contact_days_c = fields.Integer(
+        related="company_id.active_sales_contact_days_c", readonly=False
+    )
+    active_sales_contact_days = fields.Integer(
+        related="company_id.active_sales_contact_days", readonly=False
+    )

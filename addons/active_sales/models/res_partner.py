@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -10,7 +12,7 @@ CLIENT_STATUS_FIELDS = frozenset(
     ("client_status", "client_status_date", "client_first_sale_date", "client_last_sale_date")
 )
 ABC_FIELDS = frozenset(("abc_class", "abc_revenue"))
-DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS
+DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS | {"last_contact_date"}
 ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: small client")]
 
 
@@ -49,12 +51,113 @@ class ResPartner(models.Model):
         help="Posted invoices less credit notes over the twelve months the ABC class was "
         "decided on, in the company currency.",
     )
+    contact_norm_days = fields.Integer(
+        "Own contact norm (days)",
+        copy=False,
+        help="Days between two contacts with this client; 0: the company's norm for the "
+        "client's ABC class.",
+    )
+    contact_interval_days = fields.Integer(
+        "Contact every (days)",
+        compute="_compute_contact_interval_days",
+        help="The client's own contact norm, else the company's for its ABC class.",
+    )
+    last_contact_date = fields.Date(
+        "Last contact",
+        readonly=True,
+        copy=False,
+        help="The last day an activity on the client, or on one of their deals, was done.",
+    )
+    is_abandoned = fields.Boolean(
+        "Abandoned",
+        compute="_compute_is_abandoned",
+        search="_search_is_abandoned",
+        help="A client with a salesperson and nothing planned, or not contacted for longer "
+        "than their contact norm (since they were created, if never).",
+    )
     company_currency_id = fields.Many2one(
         "res.currency", compute="_compute_company_currency_id", string="Company currency"
     )
     client_status_log_ids = fields.One2many(
         "res.partner.status.log", "partner_id", string="Status history", readonly=True
     )
+
+    @api.depends("contact_norm_days", "abc_class")
+    @api.depends_context("company")
+    def _compute_contact_interval_days(self):
+        for partner in self:
+            company = partner.company_id or self.env.company
+            partner.contact_interval_days = (
+                partner.contact_norm_days
+                or company[
+                    f"active_sales_contact_days_{partner.abc_class}"
+                    if partner.abc_class
+                    else "active_sales_contact_days"
+                ]
+            )
+
+    @api.depends_context("company")
+    def _compute_is_abandoned(self):
+        abandoned = self.search([("id", "in", self.ids), ("is_abandoned", "=", True)])
+        for partner in self:
+            partner.is_abandoned = partner in abandoned
+
+    def _search_is_abandoned(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search abandoned clients with “is set” or “is not set”."))
+        abandoned = (operator == "=") == value
+        clients = SQL("(%s)", self._abandoned_clients_sql())
+        return [("id", "in" if abandoned else "not in", clients)]
+
+    @api.model
+    def _abandoned_clients_sql(self):
+        """The clients with a salesperson who have no open activity, or whose last contact
+        (their creation, if never) is older than their contact norm."""
+        self.flush_model(
+            ["commercial_partner_id", "company_id", "user_id", "active", "abc_class",
+             "contact_norm_days", "last_contact_date"]
+        )  # fmt: skip
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "active"])
+        self.env["res.company"].flush_model(
+            ["active_sales_contact_days_a", "active_sales_contact_days_b",
+             "active_sales_contact_days_c", "active_sales_contact_days"]
+        )  # fmt: skip
+        return SQL(
+            """
+            SELECT client.id
+              FROM res_partner client
+              JOIN res_company company ON company.id = COALESCE(client.company_id, %(company)s)
+             WHERE client.id = client.commercial_partner_id
+               AND client.user_id IS NOT NULL
+               AND (NOT EXISTS (SELECT 1 FROM mail_activity activity
+                                 WHERE activity.res_model = 'res.partner'
+                                   AND activity.res_id = client.id
+                                   AND activity.active)
+                    OR COALESCE(client.last_contact_date, client.create_date::date)
+                       + COALESCE(NULLIF(client.contact_norm_days, 0),
+                                  CASE client.abc_class
+                                       WHEN 'a' THEN company.active_sales_contact_days_a
+                                       WHEN 'b' THEN company.active_sales_contact_days_b
+                                       WHEN 'c' THEN company.active_sales_contact_days_c
+                                       ELSE company.active_sales_contact_days END)
+                       < %(today)s)
+            """,
+            company=self.env.company.id,
+            today=fields.Date.context_today(self),
+        )
+
+    def _record_contact(self, activity_type, user):
+        """A contact with these clients today: remembered, and the next one planned per
+        their norm for those with nothing else planned."""
+        today = fields.Date.context_today(self)
+        self.sudo().write({"last_contact_date": today})
+        for client in self.filtered(lambda partner: not partner.activity_ids):
+            client.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=today + timedelta(days=client.contact_interval_days),
+                summary=self.env._("Contact per the norm"),
+                user_id=(client.user_id or user).id,
+            )
 
     @api.depends_context("company")
     def _compute_company_currency_id(self):

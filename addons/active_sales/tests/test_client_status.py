@@ -265,3 +265,72 @@ class TestAbcClass(ClientBaseCommon):
         client = self._client()
         with self.assertRaises(UserError):
             client.with_user(self.env.ref("base.user_admin")).abc_class = "a"
+
+
+@tagged("post_install", "-at_install")
+class TestContactNorm(ClientBaseCommon):
+    """Each client is contacted every N days (7 for A, 14 for B, 30 for C and the others);
+    doing an activity plans the next; a client with nothing planned or past its norm is
+    abandoned."""
+
+    def _abandoned(self, clients):
+        clients.invalidate_recordset(["is_abandoned"])
+        found = self.env["res.partner"].search(
+            [("id", "in", clients.ids), ("is_abandoned", "=", True)]
+        )
+        self.assertEqual(found, clients.filtered("is_abandoned"), "search and field agree")
+        return clients.mapped("is_abandoned")
+
+    def test_norm_by_class_or_own(self):
+        client = self._client(user_id=self.salesperson.id, company_id=self.env.company.id)
+        self.assertEqual(client.contact_interval_days, 30, "no class yet: the others' norm")
+        self._sale(client, 10)
+        self.env["res.partner"]._recompute_abc_classes()
+        self.assertEqual(client.abc_class, "a")
+        client.invalidate_recordset(["contact_interval_days"])
+        self.assertEqual(client.contact_interval_days, 7)
+        client.contact_norm_days = 3
+        self.assertEqual(client.contact_interval_days, 3)
+
+    def test_done_activity_plans_the_next_per_the_norm(self):
+        client = self._client(user_id=self.salesperson.id)
+        activity = client.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.salesperson.id
+        )
+        activity.with_user(self.salesperson).action_feedback(feedback="Talked")
+        self.assertEqual(client.last_contact_date, self.today)
+        [planned] = client.activity_ids
+        self.assertEqual(planned.date_deadline, self.today + timedelta(days=30))
+        self.assertEqual(planned.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(planned.user_id, self.salesperson)
+
+    def test_an_activity_on_a_deal_is_a_contact_too(self):
+        client = self._client(user_id=self.salesperson.id)
+        deal = self.env["crm.lead"].create(
+            {"name": "Drills", "partner_id": client.id, "user_id": self.salesperson.id}
+        )
+        deal.activity_schedule("mail.mail_activity_data_call", user_id=self.salesperson.id)
+        deal.activity_ids.action_feedback(feedback="Talked")
+        self.assertEqual(client.last_contact_date, self.today)
+        self.assertTrue(client.activity_ids, "the next contact with the client is planned")
+
+    def test_abandoned_clients(self):
+        create_date = fields.Datetime.now() - timedelta(days=40)
+        planned, nothing_planned, past_norm, no_salesperson = (
+            self._client("Planned", user_id=self.salesperson.id),
+            self._client("Nothing planned", user_id=self.salesperson.id),
+            self._client("Past its norm", user_id=self.salesperson.id),
+            self._client("Nobody's"),
+        )
+        for client in (planned, past_norm):
+            client.activity_schedule("mail.mail_activity_data_call", user_id=self.salesperson.id)
+        # Created 40 days ago, never contacted: past the others' 30 days.
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = %s WHERE id = %s", [create_date, past_norm.id]
+        )
+        self.assertEqual(
+            self._abandoned(planned | nothing_planned | past_norm | no_salesperson),
+            [False, True, True, False],
+        )
+        past_norm.contact_norm_days = 60
+        self.assertEqual(self._abandoned(past_norm), [False], "its own norm is 60 days")
