@@ -36,4 +36,4 @@ class AccountMove(models.Model):
         """A customer invoice or credit note posted, reset or cancelled changes what its
         client has bought."""
         sales = self.filtered(lambda move: move.is_sale_document())
-        sales.commercial_partner_id.sudo().recompute_client_status()
+        sales.commercial_partner_id.sudo()._recompute_client_status()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .res_partner_status_log import CLIENT_STATUSES
@@ -183,8 +183,13 @@ class ResPartner(models.Model):
         self._check_client_status_untouched(vals)
         result = super().write(vals)
         if "parent_id" in vals or "is_company" in vals:
-            self.recompute_client_status()
+            self._recompute_client_status()
         return result
+
+    @api.constrains("contact_norm_days")
+    def _check_contact_norm_days(self):
+        if any(partner.contact_norm_days < 0 for partner in self):
+            raise ValidationError(self.env._("A contact norm cannot be negative."))
 
     def _check_client_status_untouched(self, vals):
         if self.env.su or not DECIDED_FIELDS & vals.keys():
@@ -200,7 +205,14 @@ class ResPartner(models.Model):
     # CLIENT STATUS
     # ------------------------------------------------------------
 
-    def recompute_client_status(self, date=None):
+    def recompute_client_status(self):
+        """Decide the status of the clients of these partners as of today (see
+        ``_recompute_client_status``). Callable by whoever may edit them; the date is not
+        the caller's to choose."""
+        self.check_access("write")
+        return self._recompute_client_status()
+
+    def _recompute_client_status(self, date=None):
         """Decide the status of the clients of these partners (their commercial partners,
         and every contact of those) as of ``date`` (default today), in one SQL statement,
         and log each change.
@@ -306,7 +318,7 @@ class ResPartner(models.Model):
         silent one lost), and so do the twelve months the ABC classes are ranked on."""
         self.with_context(active_test=False).search(
             [("parent_id", "=", False)]
-        ).recompute_client_status()
+        )._recompute_client_status()
         # Every company ranks its own clients; companies are few.
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             self.sudo().with_company(company)._recompute_abc_classes()

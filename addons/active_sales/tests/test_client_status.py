@@ -112,8 +112,8 @@ class TestClientStatus(ClientBaseCommon):
         client = self._client()
         self._sale(client, 0)
         later = self.today + timedelta(days=91)
-        client.recompute_client_status(later)
-        client.recompute_client_status(later + timedelta(days=181))
+        client._recompute_client_status(later)
+        client._recompute_client_status(later + timedelta(days=181))
         self.assertEqual(
             [(log.date, log.new_status, log.reason) for log in client.client_status_log_ids],
             [
@@ -169,11 +169,11 @@ class TestClientStatus(ClientBaseCommon):
         self.env["res.partner"]._cron_recompute_client_status()
         self.assertEqual(clients.mapped("client_status"), ["regular"] * 3)
         many = self.env["res.partner"].with_context(active_test=False).search([])
-        clients[:1].recompute_client_status()  # warm-up
+        clients[:1]._recompute_client_status()  # warm-up
         with self.assertQueryCount(1):
-            clients[:1].recompute_client_status()
+            clients[:1]._recompute_client_status()
         with self.assertQueryCount(1):
-            many.recompute_client_status()
+            many._recompute_client_status()
 
     def test_who_reads_the_status_history(self):
         mine = self._client("Mine", user_id=self.salesperson.id)
@@ -334,3 +334,15 @@ class TestContactNorm(ClientBaseCommon):
         )
         past_norm.contact_norm_days = 60
         self.assertEqual(self._abandoned(past_norm), [False], "its own norm is 60 days")
+
+    def test_rpc_callers_decide_as_of_today_only(self):
+        client = self._client(user_id=self.salesperson.id)
+        self._sale(client, 0)
+        with self.assertRaises(TypeError, msg="no date from the caller"):
+            client.with_user(self.salesperson).recompute_client_status("2030-01-01")
+        employee = mail_new_test_user(self.env, login="plain_employee", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            client.with_user(employee).recompute_client_status()
+        self.assertEqual(client.client_status, "new")
+        with self.assertRaises(ValidationError):
+            client.contact_norm_days = -1

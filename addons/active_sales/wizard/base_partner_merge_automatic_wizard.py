@@ -13,5 +13,5 @@ class MergePartnerAutomatic(models.TransientModel):
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         result = super()._merge(partner_ids, dst_partner, extra_checks)
-        self.env["res.partner"].browse(partner_ids).exists().recompute_client_status()
+        self.env["res.partner"].browse(partner_ids).exists()._recompute_client_status()
         return result
