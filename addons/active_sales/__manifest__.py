@@ -2,7 +2,7 @@
     "name": "Active Sales",
     "summary": "Client base of active sales: client statuses, potentials, contact norms, "
     "hunters and farmers",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/active-sales/active-sales",
     "author": "Active Sales",
@@ -14,6 +14,7 @@
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/active_sales_client_handover_views.xml",
     ],
-    "post_init_hook": "_decide_client_statuses",
+    "post_init_hook": "_init_client_base",
 }

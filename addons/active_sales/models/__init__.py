@@ -1,4 +1,5 @@
 from . import res_partner_status_log
+from . import res_partner_assignment_log
 from . import res_partner
 from . import res_company
 from . import res_config_settings

@@ -16,6 +16,19 @@ class ResCompany(models.Model):
         help="A client who has bought nothing for this many days is lost.",
     )
 
+    active_sales_max_potential_days = fields.Integer(
+        "Days a salesperson may hold a potential client",
+        default=90,
+        help="A client who has bought nothing this long after their salesperson got them is "
+        "proposed for reassignment to the head of sales.",
+    )
+    active_sales_max_new_days = fields.Integer(
+        "Days a hunter may hold a new client",
+        default=60,
+        help="A new client still with the salesperson who found them this long after the "
+        "first sale is proposed for the handover to their farmer; a regular one at once.",
+    )
+
     active_sales_abc_a_share = fields.Integer(
         "Revenue share of A clients (%)",
         default=80,
@@ -76,10 +89,24 @@ class ResCompany(models.Model):
                     )
                 )
 
-    @api.constrains("active_sales_new_days", "active_sales_lost_days")
+    @api.constrains(
+        "active_sales_new_days",
+        "active_sales_lost_days",
+        "active_sales_max_potential_days",
+        "active_sales_max_new_days",
+    )
     def _check_client_status_days(self):
         for company in self:
-            if company.active_sales_new_days < 1 or company.active_sales_lost_days < 1:
+            days = (
+                company.active_sales_new_days,
+                company.active_sales_lost_days,
+                company.active_sales_max_potential_days,
+                company.active_sales_max_new_days,
+            )
+            if min(days) < 1:
                 raise ValidationError(
-                    self.env._("A client's days as new and without a sale must be positive.")
+                    self.env._(
+                        "A client's days as new, without a sale and with one salesperson "
+                        "must be positive."
+                    )
                 )

@@ -28,3 +28,9 @@ class ResConfigSettings(models.TransientModel):
     active_sales_contact_days = fields.Integer(
         related="company_id.active_sales_contact_days", readonly=False
     )
+    active_sales_max_potential_days = fields.Integer(
+        related="company_id.active_sales_max_potential_days", readonly=False
+    )
+    active_sales_max_new_days = fields.Integer(
+        related="company_id.active_sales_max_new_days", readonly=False
+    )

@@ -12,7 +12,9 @@ CLIENT_STATUS_FIELDS = frozenset(
     ("client_status", "client_status_date", "client_first_sale_date", "client_last_sale_date")
 )
 ABC_FIELDS = frozenset(("abc_class", "abc_revenue"))
-DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS | {"last_contact_date"}
+DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS | {"last_contact_date", "salesperson_since"}
+# Who works the client: the head of sales' decision, never a salesperson's.
+OWNER_FIELDS = frozenset(("hunter_id", "farmer_id", "client_team_id"))
 ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: small client")]
 
 
@@ -33,6 +35,37 @@ class ResPartner(models.Model):
     client_status_date = fields.Date("Status since", readonly=True, copy=False)
     client_first_sale_date = fields.Date("First sale", readonly=True, copy=False)
     client_last_sale_date = fields.Date("Last sale", readonly=True, copy=False)
+    hunter_id = fields.Many2one(
+        "res.users",
+        copy=False,
+        index=True,
+        help="The salesperson who found the client: whoever held them at their first sale, "
+        "unless the head of sales decided otherwise.",
+    )
+    farmer_id = fields.Many2one(
+        "res.users",
+        copy=False,
+        index=True,
+        help="The salesperson who grows the client once they buy: the hunter hands the client "
+        "over to them.",
+    )
+    salesperson_since = fields.Date(
+        "With the salesperson since",
+        readonly=True,
+        copy=False,
+        help="The day the current salesperson got the client.",
+    )
+    client_team_id = fields.Many2one(
+        "crm.team",
+        string="Team queue",
+        copy=False,
+        help="The team that works the client while no salesperson holds them (a call centre, "
+        "another department).",
+    )
+    client_assignment_log_ids = fields.One2many(
+        "res.partner.assignment.log", "partner_id", string="Moves", readonly=True
+    )
+    is_sales_head = fields.Boolean(compute="_compute_is_sales_head")
     abc_class = fields.Selection(
         ABC_CLASSES,
         string="ABC class",
@@ -81,6 +114,7 @@ class ResPartner(models.Model):
     client_status_log_ids = fields.One2many(
         "res.partner.status.log", "partner_id", string="Status history", readonly=True
     )
+
 
     @api.depends("contact_norm_days", "abc_class")
     @api.depends_context("company")
@@ -159,32 +193,122 @@ class ResPartner(models.Model):
                 user_id=(client.user_id or user).id,
             )
 
+    @api.depends_context("uid")
+    def _compute_is_sales_head(self):
+        self.is_sales_head = self.env.user.has_group("sales_team.group_sale_manager")
+
     @api.depends_context("company")
     def _compute_company_currency_id(self):
         self.company_currency_id = self.env.company.currency_id
 
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
         for vals in vals_list:
             # Defaults come in too (a user's partner gets them from default_get): only a
             # status other than a new client's is refused.
-            self._check_client_status_untouched(
-                {name: value for name, value in vals.items() if value not in ("potential", False)}
-            )
+            given = {
+                name: value for name, value in vals.items() if value not in ("potential", False)
+            }
+            self._check_client_status_untouched(given)
+            self._check_owners_set_by_head(given)
             if vals.get("parent_id") and not vals.get("is_company"):
                 # A new contact of a client takes the client's status.
                 client = self.browse(vals["parent_id"]).commercial_partner_id
                 vals.update({name: client[name] for name in DECIDED_FIELDS})
-        return super().create(vals_list)
+            elif vals.get("user_id"):
+                vals["salesperson_since"] = today
+        partners = super().create(vals_list)
+        self._log_client_moves(
+            [
+                {"partner_id": client.id, "move": "assign", "new_user_id": client.user_id.id}
+                for client in partners._clients().filtered("user_id")
+            ]
+        )
+        return partners
 
     def write(self, vals):
         if self.env.context.get("client_status_merge"):
             vals = {name: value for name, value in vals.items() if name not in DECIDED_FIELDS}
+        else:
+            self._check_owners_set_by_head(vals)
         self._check_client_status_untouched(vals)
+        moves = self._client_moves(vals)
         result = super().write(vals)
+        self._restart_salesperson_since(moves)
+        self._log_client_moves(moves)
         if "parent_id" in vals or "is_company" in vals:
             self._recompute_client_status()
         return result
+
+    def _clients(self):
+        return self.filtered(lambda partner: partner.commercial_partner_id == partner)
+
+    def _client_moves(self, vals):
+        """The moves a write of ``vals`` makes, as log values: each client whose salesperson
+        or team queue changes, or who is archived or restored. The ``client_move`` context
+        says why (a handover, a reassignment); by default an assignment."""
+        today = fields.Date.context_today(self)
+        moves = []
+        for client in self._clients():
+            if client._is_moved_by(vals):
+                move = self.env.context.get("client_move", "assign")
+                new_user_id = vals.get("user_id", client.user_id.id) or False
+            elif "active" in vals and client.active != bool(vals["active"]):
+                move = "restore" if vals["active"] else "archive"
+                new_user_id = client.user_id.id
+            else:
+                continue
+            moves.append(
+                {
+                    "partner_id": client.id,
+                    "move": move,
+                    "old_user_id": client.user_id.id,
+                    "new_user_id": new_user_id,
+                    "team_id": vals.get("client_team_id", client.client_team_id.id),
+                    "days_held": client.salesperson_since
+                    and (today - client.salesperson_since).days,
+                }
+            )
+        return moves
+
+    @api.model
+    def _init_salesperson_since(self):
+        self.env.cr.execute(
+            """UPDATE res_partner SET salesperson_since = create_date::date
+                WHERE user_id IS NOT NULL AND salesperson_since IS NULL"""
+        )
+
+    def _is_moved_by(self, vals):
+        return any(
+            name in vals and self[name].id != (vals[name] or False)
+            for name in ("user_id", "client_team_id")
+        )
+
+    def _restart_salesperson_since(self, moves):  # pylint: disable=missing-return
+        moved = self.browse(
+            move["partner_id"] for move in moves if move["old_user_id"] != move["new_user_id"]
+        )
+        if moved:
+            # Past this class's write: the date is decided here, not given.
+            super(ResPartner, moved).write(  # pylint: disable=super-method-mismatch
+                {"salesperson_since": moved[:1].user_id and fields.Date.context_today(self)}
+            )
+
+    def _log_client_moves(self, moves):
+        if moves:
+            self.env["res.partner.assignment.log"].sudo().create(moves)
+
+    def _check_owners_set_by_head(self, vals):
+        if (
+            self.env.su
+            or not OWNER_FIELDS & vals.keys()
+            or self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            return
+        raise UserError(
+            self.env._("Only the head of sales decides a client's hunter, farmer and team queue.")
+        )
 
     @api.constrains("contact_norm_days")
     def _check_contact_norm_days(self):
@@ -221,18 +345,21 @@ class ResPartner(models.Model):
         credit notes do not cancel. Potential: no sale. Lost: the last sale more than the
         company's days without a sale ago. New: the first sale at most the company's days
         as new ago. Regular: the others. The thresholds are those of the client's company,
-        else of the current one."""
+        else of the current one. Whoever holds a client at their first sale becomes their
+        hunter, unless they have one."""
         if not self:
             return True
         self.env["account.move"].flush_model(
             ["move_type", "state", "invoice_date", "commercial_partner_id", "amount_total_signed",
              "reversed_entry_id"]
         )  # fmt: skip
-        self.flush_model(["commercial_partner_id", "company_id", "user_id", *CLIENT_STATUS_FIELDS])
+        self.flush_model(
+            ["commercial_partner_id", "company_id", "user_id", "hunter_id", *CLIENT_STATUS_FIELDS]
+        )
         self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         self.env.execute_query(self._client_status_query(date))
-        self.invalidate_model(CLIENT_STATUS_FIELDS)
+        self.invalidate_model([*CLIENT_STATUS_FIELDS, "hunter_id"])
         self.env["res.partner.status.log"].invalidate_model()
         return True
 
@@ -261,7 +388,7 @@ class ResPartner(models.Model):
                        ), 0) > 0
               GROUP BY invoice.commercial_partner_id
             ), decided AS (
-                SELECT clients.id, sales.first_sale, sales.last_sale,
+                SELECT clients.id, client.user_id, sales.first_sale, sales.last_sale,
                        CASE WHEN sales.id IS NULL THEN 'potential'
                             WHEN sales.last_sale < %(date)s::date - company.active_sales_lost_days
                                 THEN 'lost'
@@ -287,7 +414,9 @@ class ResPartner(models.Model):
                        WHEN partner.client_status IS DISTINCT FROM decided.status THEN %(date)s
                        ELSE partner.client_status_date END,
                    client_first_sale_date = decided.first_sale,
-                   client_last_sale_date = decided.last_sale
+                   client_last_sale_date = decided.last_sale,
+                   hunter_id = COALESCE(partner.hunter_id, CASE
+                       WHEN decided.status <> 'potential' THEN decided.user_id END)
               FROM decided
              WHERE partner.commercial_partner_id = decided.id
                AND (partner.client_status, partner.client_first_sale_date,

@@ -28,6 +28,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
                 "sales_funnel.menu_losses_to_approve",
                 "sales_funnel.menu_crm_scenario",
                 "sales_funnel.menu_crm_funnel_plan",
+                "active_sales.menu_client_handover",
             }
         )
         self.assertMenusOpen(
