@@ -15,6 +15,11 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/active_sales_client_handover_views.xml",
+        "views/res_partner_potential_views.xml",
+        "report/active_sales_potential_report_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_potential_demo.xml",
     ],
     "post_init_hook": "_init_client_base",
 }

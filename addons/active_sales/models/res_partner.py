@@ -114,7 +114,25 @@ class ResPartner(models.Model):
     client_status_log_ids = fields.One2many(
         "res.partner.status.log", "partner_id", string="Status history", readonly=True
     )
+    potential_ids = fields.One2many(
+        "res.partner.potential",
+        "partner_id",
+        string="Potentials",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+    )
+    potential_amount = fields.Monetary(
+        "Potential this year",
+        currency_field="company_currency_id",
+        compute="_compute_potential_amount",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+    )
 
+    @api.depends("potential_ids.year", "potential_ids.amount_total")
+    def _compute_potential_amount(self):
+        year = fields.Date.context_today(self).year
+        for partner in self:
+            this_year = partner.potential_ids.filtered(lambda potential: potential.year == year)
+            partner.potential_amount = sum(this_year.mapped("amount_total"))
 
     @api.depends("contact_norm_days", "abc_class")
     @api.depends_context("company")
@@ -178,6 +196,27 @@ class ResPartner(models.Model):
             """,
             company=self.env.company.id,
             today=fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _overdue_sql(self, date):
+        """Whether ``client`` is held too long on ``date``, as an SQL condition: a potential
+        client by their salesperson past the company's days; a buyer with a farmer, by the
+        hunter who found them, at once if regular, past the company's days if new."""
+        company = self.env.company
+        return SQL(
+            """CASE client.client_status
+                    WHEN 'potential'
+                        THEN %(date)s - client.salesperson_since > %(max_potential)s
+                    WHEN 'new'
+                        THEN client.user_id = client.hunter_id AND client.farmer_id <> client.user_id
+                             AND %(date)s - client.client_status_date > %(max_new)s
+                    WHEN 'regular'
+                        THEN client.user_id = client.hunter_id AND client.farmer_id <> client.user_id
+               END IS TRUE""",
+            date=date,
+            max_potential=company.active_sales_max_potential_days,
+            max_new=company.active_sales_max_new_days,
         )
 
     def _record_contact(self, activity_type, user):

@@ -2,4 +2,5 @@ from . import test_client_base
 from . import test_client_status
 from . import test_manager_rating
 from . import test_menus
+from . import test_potential
 from . import test_client_ownership

@@ -20,6 +20,8 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
             "sales_funnel.menu_crm_stage_log",
             "sales_funnel.menu_sales_funnel_report",
             "active_sales.menu_client_base",
+            "active_sales.menu_client_potentials",
+            "active_sales.menu_potential_report",
         }
         head = (
             menus.HEAD_MENUS

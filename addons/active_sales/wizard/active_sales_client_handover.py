@@ -1,7 +1,6 @@
-from datetime import timedelta
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ActiveSalesClientHandover(models.TransientModel):
@@ -23,58 +22,34 @@ class ActiveSalesClientHandover(models.TransientModel):
         return values
 
     def _proposed_lines(self):
-        to_hand_over = self._clients_to_hand_over()
-        held_too_long = self._clients_held_too_long()
+        overdue = self._overdue_clients()
         context = self.env.context
         if context.get("active_model") == "res.partner" and context.get("active_ids"):
             clients = self.env["res.partner"].browse(context["active_ids"])._clients()
         else:
-            clients = to_hand_over | held_too_long
+            clients = overdue
         return [
             self.env["active.sales.client.handover.line"]._proposal(
-                client, "handover" if client in to_hand_over
-                else "held_too_long" if client in held_too_long else "chosen"
+                client, self._reason(client) if client in overdue else "chosen"
             )
             for client in clients.sorted(lambda client: (client.user_id.name or "", client.name))
-        ]  # fmt: skip
+        ]
 
     @api.model
-    def _clients_to_hand_over(self):
-        """Clients still with the hunter who found them who now buy and have a farmer:
-        regular ones, and new ones past the company's days a hunter may hold them."""
-        limit = fields.Date.context_today(self) - timedelta(
-            days=self.env.company.active_sales_max_new_days
+    def _overdue_clients(self):
+        """The clients held too long today (see ``res.partner._overdue_sql``)."""
+        partners = self.env["res.partner"]
+        overdue = SQL(
+            "(SELECT client.id FROM res_partner client WHERE %s)",
+            partners._overdue_sql(fields.Date.context_today(self)),
         )
-        clients = self.env["res.partner"].search(
-            [
-                ("parent_id", "=", False),
-                ("user_id", "!=", False),
-                ("farmer_id", "!=", False),
-                "|",
-                ("client_status", "=", "regular"),
-                "&",
-                ("client_status", "=", "new"),
-                ("client_status_date", "<", limit),
-            ]
-        )
-        return clients.filtered(
-            lambda client: client.user_id == client.hunter_id != client.farmer_id
+        return partners.search(
+            [("parent_id", "=", False), ("user_id", "!=", False), ("id", "in", overdue)]
         )
 
     @api.model
-    def _clients_held_too_long(self):
-        """Potential clients their salesperson has held longer than the company allows."""
-        limit = fields.Date.context_today(self) - timedelta(
-            days=self.env.company.active_sales_max_potential_days
-        )
-        return self.env["res.partner"].search(
-            [
-                ("parent_id", "=", False),
-                ("user_id", "!=", False),
-                ("client_status", "=", "potential"),
-                ("salesperson_since", "<", limit),
-            ]
-        )
+    def _reason(self, client):
+        return "held_too_long" if client.client_status == "potential" else "handover"
 
     def action_apply(self):
         self.ensure_one()

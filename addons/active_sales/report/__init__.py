@@ -1,0 +1,1 @@
+from . import active_sales_potential_report
