@@ -17,9 +17,20 @@
         "wizard/active_sales_client_handover_views.xml",
         "views/res_partner_potential_views.xml",
         "report/active_sales_potential_report_views.xml",
+        "report/active_sales_client_report_views.xml",
+        "views/res_partner_portrait_views.xml",
     ],
     "demo": [
         "demo/res_partner_potential_demo.xml",
+        "demo/res_partner_portrait_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "active_sales/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "active_sales/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "_init_client_base",
 }

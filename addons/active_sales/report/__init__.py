@@ -1,1 +1,2 @@
 from . import active_sales_potential_report
+from . import active_sales_client_report

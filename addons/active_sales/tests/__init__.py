@@ -4,3 +4,5 @@ from . import test_manager_rating
 from . import test_menus
 from . import test_potential
 from . import test_client_ownership
+from . import test_client_report
+from . import test_ui

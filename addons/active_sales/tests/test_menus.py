@@ -22,6 +22,8 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
             "active_sales.menu_client_base",
             "active_sales.menu_client_potentials",
             "active_sales.menu_potential_report",
+            "active_sales.menu_client_report_summary",
+            "active_sales.menu_client_report_contact",
         }
         head = (
             menus.HEAD_MENUS
@@ -31,6 +33,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
                 "sales_funnel.menu_crm_scenario",
                 "sales_funnel.menu_crm_funnel_plan",
                 "active_sales.menu_client_handover",
+                "active_sales.menu_client_report_overdue",
             }
         )
         self.assertMenusOpen(
@@ -45,6 +48,14 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
         )
 
     def _open_client_action(self, action, user):
+        if action.tag == "active_sales.client_report":
+            # What the client base screen asks when it opens: this month's report.
+            today = fields.Date.today()
+            report = action.params["report"]
+            self.env["active.sales.client.report"].with_user(user).get_report(
+                report, today.replace(day=1), today
+            )
+            return
         self.assertEqual(action.tag, "sales_funnel.funnel_report")
         # What the funnel screen asks when it opens: this month's funnel of the first scenario.
         scenario = self.env["crm.scenario"].with_user(user).search([], limit=1)

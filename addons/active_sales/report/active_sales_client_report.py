@@ -1,0 +1,586 @@
+import io
+import math
+from dataclasses import dataclass
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from odoo.addons.sales_funnel.report.crm_funnel_period import FunnelPeriod
+
+from ..models.res_partner_status_log import CLIENT_STATUSES
+
+# Days in a "month held": the months the overdue report counts are 30 days each.
+MONTH_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """A figure of a client base report: ``value`` is each client's share of it (SQL over
+    the client's facts), summed per row; a column without one is derived from the others.
+    ``better`` says which way an arrow against the previous period is good news."""
+
+    key: str
+    label: str
+    kind: str
+    value: SQL | None = None
+    better: str = "up"
+
+
+class ActiveSalesClientReport(models.AbstractModel):
+    """The head of sales' reports on the client base, computed in SQL over every client
+    the user may see, for a period and the previous one of equal length:
+
+    - ``summary``: the financial funnel, clients, potential and payments per status;
+    - ``overdue``: each salesperson's clients by months held, potential ones apart from
+      buyers, the last column those held longer than the company allows;
+    - ``contact``: how each salesperson works their clients: abandoned ones, calls,
+      meetings, potential, proposals pending, invoices unpaid, money received.
+
+    A salesperson sees their own clients' figures; the head of sales everyone's."""
+
+    _name = "active.sales.client.report"
+    _description = "Client base reports"
+
+    @api.model
+    @api.readonly
+    def get_report(self, report, date_from, date_to, domain=None):
+        """``{'rows': [{'key', 'label', <figure>: value, 'previous': {...}}], 'columns':
+        [{'key', 'label', 'kind', 'better', 'clickable'}], 'totals', 'period',
+        'previous_period', 'currency_id'}``."""
+        columns = self._columns(report)
+        period = self._period(date_from, date_to)
+        clients = self._clients(domain)
+        self._tune_grouped_reads()
+        current = self._grouped(report, columns, clients, period)
+        before = self._grouped(report, columns, clients, period.previous())
+        labels = self._row_labels(report, current.keys() | before.keys())
+        keys = sorted(labels, key=self._row_order(report, labels))
+        empty = dict.fromkeys((column.key for column in columns), 0)
+        rows = [
+            {
+                "key": key,
+                "label": labels[key],
+                **current.get(key, empty),
+                "previous": before.get(key, empty),
+            }
+            for key in keys
+        ]
+        return {
+            "rows": rows,
+            "columns": [
+                {
+                    "key": column.key,
+                    "label": column.label,
+                    "kind": column.kind,
+                    "better": column.better,
+                    "clickable": column.value is not None,
+                }
+                for column in columns
+            ],  # fmt: skip
+            "totals": self._totals(columns, [current[key] for key in current]),
+            "period": self._period_values(period),
+            "previous_period": self._period_values(period.previous()),
+            "currency_id": self.env.company.currency_id.id,
+        }
+
+    @api.model
+    def action_open_clients(
+        self, report, date_from, date_to, row_key, column_key, *, domain=None, previous=False
+    ):
+        """The clients behind a number of a report, in the client base's list."""
+        column = next(
+            (column for column in self._columns(report) if column.key == column_key), None
+        )
+        if column is None or column.value is None:
+            raise UserError(self.env._("This report has no figure “%s” to open.", column_key))
+        period = self._period(date_from, date_to)
+        if previous:
+            period = period.previous()
+        partner_ids = self._clients_behind(report, period, row_key, column, domain)
+        action = self.env["ir.actions.act_window"]._for_xml_id("active_sales.action_client_base")
+        action.update(
+            {
+                "name": column.label,
+                "domain": [("id", "in", partner_ids)],
+                "context": {"create": False},
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+                "view_mode": "list,kanban,form",
+            }
+        )
+        return action
+
+    @api.model
+    def action_reassign(self, date_from, date_to, row_key, *, domain=None):
+        """The review of a salesperson's overdue clients (of every one, for the total):
+        the head of sales hands them over or reassigns them."""
+        period = self._period(date_from, date_to)
+        partner_ids = self._clients_behind(
+            "overdue",
+            period,
+            row_key,
+            ReportColumn("overdue", "", "count", SQL("facts.overdue::int")),
+            domain,
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "active_sales.action_client_handover_selected"
+        )
+        action["context"] = {"active_model": "res.partner", "active_ids": partner_ids}
+        return action
+
+    @api.model
+    def _clients_behind(self, report, period, row_key, column, domain):
+        """The ids of the clients a number of the report counts: those of the row
+        ``row_key`` (None: every row, a total; False: the clients without a salesperson)
+        whose share of the column is not nil."""
+        row_condition = (
+            SQL("TRUE") if row_key is None
+            else SQL("%s IS NOT DISTINCT FROM %s", self._row_key(report), row_key or None)
+        )  # fmt: skip
+        rows = self.env.execute_query(
+            SQL(
+                "WITH facts AS (%s) SELECT facts.id FROM facts WHERE %s AND (%s) <> 0",
+                self._facts(self._clients(domain), period),
+                row_condition,
+                column.value,
+            )
+        )
+        return [row[0] for row in rows]
+
+    # ------------------------------------------------------------
+    # INPUT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _period(self, date_from, date_to):
+        try:
+            first_day = fields.Date.to_date(date_from)
+            last_day = fields.Date.to_date(date_to)
+        except ValueError as error:
+            raise UserError(self.env._("The period's dates are not valid dates.")) from error
+        if not first_day or not last_day or first_day > last_day:
+            raise UserError(self.env._("The period must start before it ends."))
+        tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return FunnelPeriod.of_days(first_day, last_day, tz_name)
+
+    @api.model
+    def _clients(self, domain):
+        """The clients of the active company the user may see and the filter keeps, as SQL
+        to select their ids from: a salesperson's own, everyone's for the head of sales;
+        never the company's own partners nor its users'."""
+        user = self.env.user
+        if not user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("The client base reports are for the sales team."))
+        company = self.env.company
+        scope = [
+            ("parent_id", "=", False),
+            ("company_id", "in", [company.id, False]),
+            ("user_ids", "=", False),
+            ("id", "not in", SQL("(SELECT partner_id FROM res_company)")),
+        ]
+        if not user.has_group("sales_team.group_sale_salesman_all_leads"):
+            scope.append(("user_id", "=", user.id))
+        if domain and not isinstance(domain, list):
+            raise UserError(self.env._("The report's filter must be a list of conditions."))
+        try:
+            query = self.env["res.partner"]._search(expression.AND([scope, domain or []]))
+        except (ValueError, TypeError, KeyError, IndexError) as error:
+            raise UserError(self.env._("The report cannot apply this filter: %s", error)) from error
+        return query.select()
+
+    @api.model
+    def _tune_grouped_reads(self):
+        """This transaction only: hundreds of thousands of clients are grouped in memory,
+        and compiling the statement (JIT) costs more than it saves."""
+        self.env.cr.execute("SET LOCAL jit = off")
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+
+    # ------------------------------------------------------------
+    # THE REPORTS: rows and columns
+    # ------------------------------------------------------------
+
+    @api.model
+    def _columns(self, report):
+        columns = {
+            "summary": self._summary_columns,
+            "overdue": self._overdue_columns,
+            "contact": self._contact_columns,
+        }.get(report)
+        if columns is None:
+            raise UserError(self.env._("There is no client base report “%s”.", report))
+        return columns()
+
+    @api.model
+    def _row_key(self, report):
+        return SQL("facts.status") if report == "summary" else SQL("facts.user_id")
+
+    @api.model
+    def _row_order(self, report, labels):
+        if report == "summary":
+            statuses = [status for status, _label in CLIENT_STATUSES]
+            return statuses.index
+        return lambda user_id: (not user_id, labels[user_id])
+
+    @api.model
+    def _row_labels(self, report, keys):
+        """The rows' names by key: statuses, or salespeople (False: clients without one)."""
+        if report == "summary":
+            status_field = self.env["res.partner"]._fields["client_status"]
+            names = dict(status_field._description_selection(self.env))
+            return {key: names[key] for key in keys}
+        users = self.env["res.users"].sudo().browse(key for key in keys if key)
+        names = {user.id: user.name for user in users}
+        return {key: names.get(key) or self.env._("No salesperson") for key in keys}
+
+    @api.model
+    def _summary_columns(self):
+        return [
+            ReportColumn("clients", self.env._("Clients"), "count", SQL("1")),
+            ReportColumn(
+                "entered", self.env._("Came in the period"), "count", SQL("facts.entered::int")
+            ),
+            ReportColumn("potential", self.env._("Potential"), "money", SQL("facts.potential")),
+            ReportColumn(
+                "payments", self.env._("Payments received"), "money", SQL("facts.payments")
+            ),
+        ]
+
+    @api.model
+    def _overdue_columns(self):
+        """Potential clients and buyers (new and regular) by whole months with their
+        salesperson, up to the company's limit; past it, overdue: a potential client held
+        longer than the company allows, a buyer still with the hunter past the days a new
+        client may stay with them."""
+        company = self.env.company
+        columns = []
+        for group, label, limit in (
+            ("potential", self.env._("Potential"), company.active_sales_max_potential_days),
+            ("buyer", self.env._("New and regular"), company.active_sales_max_new_days),
+        ):
+            in_group = SQL("facts.status = 'potential'" if group == "potential"
+                           else "facts.status IN ('new', 'regular')")  # fmt: skip
+            for month in range(math.ceil(limit / MONTH_DAYS)):
+                columns.append(
+                    ReportColumn(
+                        f"{group}_{month}",
+                        self.env._("%(group)s: month %(month)s", group=label, month=month + 1),
+                        "count",
+                        SQL(
+                            "(%s AND facts.months_held = %s AND NOT facts.overdue)::int",
+                            in_group,
+                            month,
+                        ),  # fmt: skip
+                        better="none",
+                    )
+                )
+            columns.append(
+                ReportColumn(
+                    f"{group}_overdue",
+                    self.env._("%(group)s: overdue", group=label),
+                    "count",
+                    SQL("(%s AND facts.overdue)::int", in_group),
+                    better="down",
+                )
+            )
+        return columns
+
+    @api.model
+    def _contact_columns(self):
+        return [
+            ReportColumn("clients", self.env._("Clients"), "count", SQL("1")),
+            ReportColumn(
+                "abandoned",
+                self.env._("Abandoned"),
+                "count",
+                SQL("facts.abandoned::int"),
+                better="down",
+            ),  # fmt: skip
+            ReportColumn("abandoned_share", self.env._("Abandoned, %"), "percent", better="down"),
+            ReportColumn("calls", self.env._("Calls"), "count", SQL("facts.calls")),
+            ReportColumn(
+                "meeting_hours", self.env._("Meetings, hours"), "hours", SQL("facts.meeting_hours")
+            ),
+            ReportColumn("potential", self.env._("Potential"), "money", SQL("facts.potential")),
+            ReportColumn(
+                "proposals", self.env._("Proposals pending"), "money", SQL("facts.proposals")
+            ),
+            ReportColumn(
+                "unpaid", self.env._("Invoices unpaid"), "money", SQL("facts.unpaid"), better="down"
+            ),  # fmt: skip
+            ReportColumn(
+                "payments", self.env._("Payments received"), "money", SQL("facts.payments")
+            ),
+        ]
+
+    @api.model
+    def _derived(self, figures):
+        if "abandoned" in figures:
+            clients = figures.get("clients") or 0
+            figures["abandoned_share"] = figures["abandoned"] / clients if clients else 0.0
+        return figures
+
+    @api.model
+    def _grouped(self, report, columns, clients, period):
+        """Each row's figures over the period, in one grouped read of the clients' facts."""
+        summed = [column for column in columns if column.value is not None]
+        rows = self.env.execute_query(
+            SQL(
+                "WITH facts AS (%s) SELECT %s, %s FROM facts GROUP BY 1",
+                self._facts(clients, period),
+                self._row_key(report),
+                SQL(", ").join(SQL("SUM(%s)", column.value) for column in summed),
+            )
+        )
+        return {
+            key or False: self._derived(
+                {
+                    column.key: float(value or 0)
+                    for column, value in zip(summed, values, strict=True)
+                }
+            )
+            for key, *values in rows
+        }
+
+    @api.model
+    def _totals(self, columns, rows):
+        totals = {
+            column.key: sum(row[column.key] for row in rows)
+            for column in columns
+            if column.value is not None
+        }
+        return self._derived(totals)
+
+    # ------------------------------------------------------------
+    # SQL: one row of facts per client
+    # ------------------------------------------------------------
+
+    @api.model
+    def _facts(self, clients, period):
+        """One row per client created by the period's end: their salesperson, their status
+        at the end (from the status history), whether they came into it in the period, this
+        year's potential, payments received, calls and meetings in the period; and, as they
+        are now, proposals pending, invoices unpaid, abandonment and months held."""
+        self._flush_sources()
+        return SQL(
+            """
+            SELECT client.id,
+                   client.user_id,
+                   COALESCE(at_end.new_status, after_end.old_status, client.client_status) AS status,
+                   COALESCE(at_end.date >= %(first_day)s, FALSE) AS entered,
+                   COALESCE(potential.amount_total, 0) AS potential,
+                   COALESCE(paid.amount, 0) AS payments,
+                   COALESCE(calls.count, 0) AS calls,
+                   COALESCE(meetings.hours, 0) AS meeting_hours,
+                   COALESCE(proposals.amount, 0) AS proposals,
+                   COALESCE(unpaid.amount, 0) AS unpaid,
+                   abandoned.id IS NOT NULL AS abandoned,
+                   (%(last_day)s - client.salesperson_since) / %(month_days)s AS months_held,
+                   %(overdue)s AS overdue
+              FROM res_partner client
+              JOIN (%(clients)s) scope ON scope.id = client.id
+         LEFT JOIN (%(at_end)s) at_end ON at_end.partner_id = client.id
+         LEFT JOIN (%(after_end)s) after_end ON after_end.partner_id = client.id
+         LEFT JOIN res_partner_potential potential
+                ON potential.partner_id = client.id AND potential.year = %(year)s
+         LEFT JOIN (%(payments)s) paid ON paid.id = client.id
+         LEFT JOIN (%(calls)s) calls ON calls.id = client.id
+         LEFT JOIN (%(meetings)s) meetings ON meetings.id = client.id
+         LEFT JOIN (%(proposals)s) proposals ON proposals.id = client.id
+         LEFT JOIN (%(unpaid)s) unpaid ON unpaid.id = client.id
+         LEFT JOIN (%(abandoned)s) abandoned ON abandoned.id = client.id
+             WHERE client.create_date < %(end)s
+            """,
+            clients=clients,
+            at_end=SQL(
+                """SELECT DISTINCT ON (partner_id) partner_id, new_status, date
+                     FROM res_partner_status_log WHERE date <= %s
+                 ORDER BY partner_id, date DESC, id DESC""",
+                period.last_day,
+            ),
+            after_end=SQL(
+                """SELECT DISTINCT ON (partner_id) partner_id, old_status
+                     FROM res_partner_status_log WHERE date > %s
+                 ORDER BY partner_id, date, id""",
+                period.last_day,
+            ),
+            year=period.last_day.year,
+            payments=self._payments_sql(period),
+            calls=self._calls_sql(period),
+            meetings=self._meetings_sql(period),
+            proposals=self._proposals_sql(),
+            unpaid=self._unpaid_sql(),
+            abandoned=self.env["res.partner"]._abandoned_clients_sql(),
+            first_day=period.first_day,
+            last_day=period.last_day,
+            end=period.end,
+            month_days=MONTH_DAYS,
+            overdue=self.env["res.partner"]._overdue_sql(period.last_day),
+        )
+
+    @api.model
+    def _flush_sources(self):
+        self.env["res.partner"].flush_model()
+        for model in ("res.partner.status.log", "res.partner.potential", "account.move",
+                      "account.move.line", "account.partial.reconcile", "mail.message",
+                      "calendar.event", "sale.order"):  # fmt: skip
+            self.env[model].flush_model()
+
+    @api.model
+    def _payments_sql(self, period):
+        """Payments reconciled in the period with each client's posted invoices (credit
+        notes set against invoices are not payments)."""
+        return SQL(
+            """SELECT invoice.commercial_partner_id AS id, SUM(partial.amount) AS amount
+                 FROM account_partial_reconcile partial
+                 JOIN account_move_line debit ON debit.id = partial.debit_move_id
+                 JOIN account_move invoice ON invoice.id = debit.move_id
+                 JOIN account_move_line credit ON credit.id = partial.credit_move_id
+                 JOIN account_move payment ON payment.id = credit.move_id
+                WHERE invoice.move_type = 'out_invoice' AND invoice.state = 'posted'
+                  AND payment.move_type = 'entry'
+                  AND partial.company_id = %s
+                  AND partial.max_date BETWEEN %s AND %s
+             GROUP BY invoice.commercial_partner_id""",
+            self.env.company.id,
+            period.first_day,
+            period.last_day,
+        )
+
+    @api.model
+    def _calls_sql(self, period):
+        """Call activities done in the period on the client or on their deals."""
+        return SQL(
+            """SELECT COALESCE(lead_client.commercial_partner_id, client.commercial_partner_id)
+                          AS id,
+                      COUNT(*) AS count
+                 FROM mail_message message
+                 JOIN mail_activity_type activity_type
+                   ON activity_type.id = message.mail_activity_type_id
+                  AND activity_type.category = 'phonecall'
+            LEFT JOIN res_partner client
+                   ON message.model = 'res.partner' AND client.id = message.res_id
+            LEFT JOIN crm_lead lead ON message.model = 'crm.lead' AND lead.id = message.res_id
+            LEFT JOIN res_partner lead_client ON lead_client.id = lead.partner_id
+                WHERE message.model IN ('res.partner', 'crm.lead')
+                  AND message.date >= %s AND message.date < %s
+             GROUP BY 1""",
+            period.start,
+            period.end,
+        )
+
+    @api.model
+    def _meetings_sql(self, period):
+        """Hours of the meetings in the period the client (or a contact of theirs)
+        attended."""
+        return SQL(
+            """SELECT attendee.commercial_partner_id AS id, SUM(meeting.duration) AS hours
+                 FROM calendar_event meeting
+                 JOIN calendar_event_res_partner_rel attending
+                   ON attending.calendar_event_id = meeting.id
+                 JOIN res_partner attendee ON attendee.id = attending.res_partner_id
+                WHERE meeting.active AND meeting.start >= %s AND meeting.start < %s
+             GROUP BY attendee.commercial_partner_id""",
+            period.start,
+            period.end,
+        )
+
+    @api.model
+    def _proposals_sql(self):
+        """Quotations sent and not yet answered, untaxed, in the company currency."""
+        return SQL(
+            """SELECT client.commercial_partner_id AS id,
+                      SUM(quotation.amount_untaxed / COALESCE(NULLIF(quotation.currency_rate, 0), 1))
+                          AS amount
+                 FROM sale_order quotation
+                 JOIN res_partner client ON client.id = quotation.partner_id
+                WHERE quotation.state = 'sent' AND quotation.company_id = %s
+             GROUP BY client.commercial_partner_id""",
+            self.env.company.id,
+        )
+
+    @api.model
+    def _unpaid_sql(self):
+        """What the client's posted invoices, less their credit notes, still await."""
+        return SQL(
+            """SELECT move.commercial_partner_id AS id, SUM(move.amount_residual_signed) AS amount
+                 FROM account_move move
+                WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted'
+                  AND move.payment_state IN ('not_paid', 'partial')
+                  AND move.company_id = %s
+             GROUP BY move.commercial_partner_id""",
+            self.env.company.id,
+        )
+
+    # ------------------------------------------------------------
+    # EXPORT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _period_values(self, period):
+        return {
+            "date_from": fields.Date.to_string(period.first_day),
+            "date_to": fields.Date.to_string(period.last_day),
+        }
+
+    @api.model
+    def _titles(self):
+        return {
+            "summary": self.env._("Financial funnel"),
+            "overdue": self.env._("Overdue clients by months held"),
+            "contact": self.env._("Contact frequency"),
+        }
+
+    @api.model
+    def _xlsx_export(self, params):
+        """The report the screen shows, as an XLSX workbook: (bytes, file name). Each
+        figure is followed by its value in the previous period."""
+        report = params.get("report")
+        data = self.get_report(
+            report, params.get("date_from"), params.get("date_to"), params.get("domain")
+        )
+        title = self._titles()[report]
+        period = data["period"]
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        formats = self._xlsx_formats(workbook)
+        sheet = workbook.add_worksheet(title[:31])
+        sheet.write(0, 0, f"{title}: {period['date_from']} – {period['date_to']}", formats["title"])
+        previous = self.env._("previous period")
+        sheet.write(2, 0, "", formats["header"])
+        for index, column in enumerate(data["columns"]):
+            sheet.write(2, 1 + 2 * index, column["label"], formats["header"])
+            sheet.write(2, 2 + 2 * index, f"{column['label']}, {previous}", formats["header"])
+        for line, row in enumerate(data["rows"], start=3):
+            sheet.write(line, 0, row["label"])
+            for index, column in enumerate(data["columns"]):
+                kind = formats[column["kind"]]
+                sheet.write(line, 1 + 2 * index, row[column["key"]], kind)
+                sheet.write(line, 2 + 2 * index, row["previous"][column["key"]], kind)
+        total_line = 3 + len(data["rows"])
+        sheet.write(total_line, 0, self.env._("Total"), formats["total"])
+        for index, column in enumerate(data["columns"]):
+            sheet.write(total_line, 1 + 2 * index, data["totals"][column["key"]], formats["total"])
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, 2 * len(data["columns"]), 14)
+        sheet.freeze_panes(3, 1)
+        workbook.close()
+        return output.getvalue(), f"{title} {period['date_from']} {period['date_to']}.xlsx"
+
+    @api.model
+    def _xlsx_formats(self, workbook):
+        currency = self.env.company.currency_id
+        money = "#,##0" + (f".{'0' * currency.decimal_places}" if currency.decimal_places else "")
+        return {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#E9ECEF", "border": 1, "text_wrap": True}
+            ),
+            "count": workbook.add_format({"num_format": "0"}),
+            "money": workbook.add_format({"num_format": money}),
+            "hours": workbook.add_format({"num_format": "0.0"}),
+            "percent": workbook.add_format({"num_format": "0%"}),
+            "total": workbook.add_format({"bold": True, "top": 1}),
+        }
