@@ -22,6 +22,7 @@
     ],
     "demo": [
         "demo/res_partner_potential_demo.xml",
+        "demo/active_sales_demo.xml",
         "demo/res_partner_portrait_demo.xml",
     ],
     "assets": {

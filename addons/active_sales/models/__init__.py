@@ -8,3 +8,7 @@ from . import mail_activity
 from . import crm_manager_rating
 from . import res_partner_potential
 from . import res_partner_potential_line
+from . import res_partner_portrait_question
+from . import res_partner_portrait_option
+from . import res_partner_portrait_answer
+from . import active_sales_demo

@@ -12,7 +12,17 @@ CLIENT_STATUS_FIELDS = frozenset(
     ("client_status", "client_status_date", "client_first_sale_date", "client_last_sale_date")
 )
 ABC_FIELDS = frozenset(("abc_class", "abc_revenue"))
-DECIDED_FIELDS = CLIENT_STATUS_FIELDS | ABC_FIELDS | {"last_contact_date", "salesperson_since"}
+DECIDED_FIELDS = (
+    CLIENT_STATUS_FIELDS
+    | ABC_FIELDS
+    | {
+        "last_contact_date",
+        "salesperson_since",
+        "is_qualified",
+        "qualified_date",
+        "qualification_days",
+    }
+)
 # Who works the client: the head of sales' decision, never a salesperson's.
 OWNER_FIELDS = frozenset(("hunter_id", "farmer_id", "client_team_id"))
 ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: small client")]
@@ -125,6 +135,35 @@ class ResPartner(models.Model):
         currency_field="company_currency_id",
         compute="_compute_potential_amount",
         groups="sales_team.group_sale_salesman,account.group_account_invoice",
+    )
+
+    portrait_answer_ids = fields.One2many(
+        "res.partner.portrait.answer",
+        "partner_id",
+        string="Portrait",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+    )
+    is_qualified = fields.Boolean(
+        "Qualified",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Decided from the client's portrait: every question of their company's portrait "
+        "required for qualification is answered.",
+    )
+    qualified_date = fields.Date(
+        "Qualified on",
+        readonly=True,
+        copy=False,
+        help="The day the client was qualified; cleared when they lose the qualification.",
+    )
+    qualification_days = fields.Integer(
+        "Days to qualify",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Days from the client's creation, or from the day their current salesperson got "
+        "them if later, to their qualification.",
     )
 
     @api.depends("potential_ids.year", "potential_ids.amount_total")
@@ -496,21 +535,35 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _shared_clients_company(self):
+        """The company that ranks and qualifies the clients shared by every company: the
+        main one (the database's first company when it is gone)."""
+        return self.env.ref("base.main_company", raise_if_not_found=False) or self.env[
+            "res.company"
+        ].sudo().search([], order="id", limit=1)
+
+    @api.model
     def _recompute_abc_classes(self, date=None):
         """Rank the clients of the current company (its own, and the shared ones when it is
         the main company) by their revenue over the twelve months up to ``date`` (default
         today), in one SQL statement: A while the revenue of the bigger clients is under the
         company's A share of the total, B under the A and B shares, C for the others who
-        bought; none for a potential client."""
+        bought; a potential client, the best class of the options of their portrait's
+        answers (MIN: 'a' < 'b' < 'c'), none without one."""
         company = self.env.company
         self.env["account.move"].flush_model(
             ["move_type", "state", "company_id", "invoice_date", "commercial_partner_id",
              "amount_untaxed_signed"]
         )  # fmt: skip
         self.flush_model(["commercial_partner_id", "company_id", "client_status", *ABC_FIELDS])
+        self.env["res.partner.portrait.answer"].flush_model(
+            ["partner_id", "question_id", "option_id", "is_answered"]
+        )
+        self.env["res.partner.portrait.option"].flush_model(["abc_class"])
+        self.env["res.partner.portrait.question"].flush_model(["active"])
         company.flush_recordset(["active_sales_abc_a_share", "active_sales_abc_b_share"])
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        main_company = self.env["res.company"].search([], order="sequence, id", limit=1)
+        main_company = self._shared_clients_company()
         self.env.execute_query(
             SQL(
                 """
@@ -537,13 +590,21 @@ class ResPartner(models.Model):
                      WHERE client.id = client.commercial_partner_id
                        AND COALESCE(client.company_id, %(main_company)s) = %(company)s
                 ), decided AS (
-                    SELECT id, amount,
-                           CASE WHEN client_status = 'potential' THEN NULL
+                    SELECT ranked.id, ranked.amount,
+                           CASE WHEN ranked.client_status = 'potential' THEN portrait.abc_class
                                 WHEN amount <= 0 THEN 'c'
                                 WHEN COALESCE(bigger, 0) < total * %(a_share)s / 100.0 THEN 'a'
                                 WHEN COALESCE(bigger, 0) < total * %(ab_share)s / 100.0 THEN 'b'
                                 ELSE 'c' END AS abc_class
                       FROM ranked
+                 LEFT JOIN (SELECT answer.partner_id AS id, MIN(choice.abc_class) AS abc_class
+                              FROM res_partner_portrait_answer answer
+                              JOIN res_partner_portrait_option choice
+                                ON choice.id = answer.option_id
+                              JOIN res_partner_portrait_question question
+                                ON question.id = answer.question_id
+                             WHERE answer.is_answered AND question.active
+                          GROUP BY answer.partner_id) portrait ON portrait.id = ranked.id
                 )
                 UPDATE res_partner partner
                    SET abc_class = decided.abc_class, abc_revenue = decided.amount

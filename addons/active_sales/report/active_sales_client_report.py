@@ -20,14 +20,16 @@ MONTH_DAYS = 30
 @dataclass(frozen=True)
 class ReportColumn:
     """A figure of a client base report: ``value`` is each client's share of it (SQL over
-    the client's facts), summed per row; a column without one is derived from the others.
-    ``better`` says which way an arrow against the previous period is good news."""
+    the client's facts), summed per row; a column without one is derived from the others
+    (an invisible column is summed only for that). ``better`` says which way an arrow
+    against the previous period is good news."""
 
     key: str
     label: str
     kind: str
     value: SQL | None = None
     better: str = "up"
+    visible: bool = True
 
 
 class ActiveSalesClientReport(models.AbstractModel):
@@ -38,27 +40,31 @@ class ActiveSalesClientReport(models.AbstractModel):
     - ``overdue``: each salesperson's clients by months held, potential ones apart from
       buyers, the last column those held longer than the company allows;
     - ``contact``: how each salesperson works their clients: abandoned ones, calls,
-      meetings, potential, proposals pending, invoices unpaid, money received.
+      meetings, potential, proposals pending, invoices unpaid, money received;
+    - ``qualification``: the share of clients qualified, the days it took, the ABC mix.
 
-    A salesperson sees their own clients' figures; the head of sales everyone's."""
+    The last two have their rows by salesperson or by source (the UTM source of the
+    client's first deal). A salesperson sees their own clients' figures; the head of sales
+    everyone's."""
 
     _name = "active.sales.client.report"
     _description = "Client base reports"
 
     @api.model
     @api.readonly
-    def get_report(self, report, date_from, date_to, domain=None):
+    def get_report(self, report, date_from, date_to, domain=None, group_by=None):
         """``{'rows': [{'key', 'label', <figure>: value, 'previous': {...}}], 'columns':
         [{'key', 'label', 'kind', 'better', 'clickable'}], 'totals', 'period',
-        'previous_period', 'currency_id'}``."""
+        'previous_period', 'currency_id', 'group_by', 'group_by_options'}``."""
         columns = self._columns(report)
+        rows_by = self._rows_by(report, group_by)
         period = self._period(date_from, date_to)
         clients = self._clients(domain)
         self._tune_grouped_reads()
-        current = self._grouped(report, columns, clients, period)
-        before = self._grouped(report, columns, clients, period.previous())
-        labels = self._row_labels(report, current.keys() | before.keys())
-        keys = sorted(labels, key=self._row_order(report, labels))
+        current = self._grouped(rows_by, columns, clients, period)
+        before = self._grouped(rows_by, columns, clients, period.previous())
+        labels = self._row_labels(rows_by, current.keys() | before.keys())
+        keys = sorted(labels, key=self._row_order(rows_by, labels))
         empty = dict.fromkeys((column.key for column in columns), 0)
         rows = [
             {
@@ -80,27 +86,35 @@ class ActiveSalesClientReport(models.AbstractModel):
                     "clickable": column.value is not None,
                 }
                 for column in columns
+                if column.visible
             ],  # fmt: skip
             "totals": self._totals(columns, [current[key] for key in current]),
             "period": self._period_values(period),
             "previous_period": self._period_values(period.previous()),
             "currency_id": self.env.company.currency_id.id,
+            "group_by": rows_by,
+            "group_by_options": [
+                {"key": key, "label": label} for key, label in self._group_by_options(report)
+            ],
         }
 
     @api.model
     def action_open_clients(
-        self, report, date_from, date_to, row_key, column_key, *, domain=None, previous=False
-    ):
+        self, report, date_from, date_to, row_key, column_key, *, domain=None, previous=False,
+        group_by=None,
+    ):  # fmt: skip
         """The clients behind a number of a report, in the client base's list."""
         column = next(
-            (column for column in self._columns(report) if column.key == column_key), None
-        )
+            (column for column in self._columns(report)
+             if column.key == column_key and column.visible), None
+        )  # fmt: skip
         if column is None or column.value is None:
             raise UserError(self.env._("This report has no figure “%s” to open.", column_key))
+        rows_by = self._rows_by(report, group_by)
         period = self._period(date_from, date_to)
         if previous:
             period = period.previous()
-        partner_ids = self._clients_behind(report, period, row_key, column, domain)
+        partner_ids = self._clients_behind(rows_by, period, row_key, column, domain)
         action = self.env["ir.actions.act_window"]._for_xml_id("active_sales.action_client_base")
         action.update(
             {
@@ -118,13 +132,8 @@ class ActiveSalesClientReport(models.AbstractModel):
         """The review of a salesperson's overdue clients (of every one, for the total):
         the head of sales hands them over or reassigns them."""
         period = self._period(date_from, date_to)
-        partner_ids = self._clients_behind(
-            "overdue",
-            period,
-            row_key,
-            ReportColumn("overdue", "", "count", SQL("facts.overdue::int")),
-            domain,
-        )
+        overdue = ReportColumn("overdue", "", "count", SQL("facts.overdue::int"))
+        partner_ids = self._clients_behind("user_id", period, row_key, overdue, domain)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "active_sales.action_client_handover_selected"
         )
@@ -132,18 +141,18 @@ class ActiveSalesClientReport(models.AbstractModel):
         return action
 
     @api.model
-    def _clients_behind(self, report, period, row_key, column, domain):
+    def _clients_behind(self, rows_by, period, row_key, column, domain):
         """The ids of the clients a number of the report counts: those of the row
-        ``row_key`` (None: every row, a total; False: the clients without a salesperson)
-        whose share of the column is not nil."""
+        ``row_key`` (None: every row, a total; False: the clients without a salesperson or
+        a source) whose share of the column is not nil."""
         row_condition = (
             SQL("TRUE") if row_key is None
-            else SQL("%s IS NOT DISTINCT FROM %s", self._row_key(report), row_key or None)
+            else SQL("%s IS NOT DISTINCT FROM %s", SQL.identifier("facts", rows_by), row_key or None)
         )  # fmt: skip
         rows = self.env.execute_query(
             SQL(
                 "WITH facts AS (%s) SELECT facts.id FROM facts WHERE %s AND (%s) <> 0",
-                self._facts(self._clients(domain), period),
+                self._facts(self._clients(domain), period, rows_by),
                 row_condition,
                 column.value,
             )
@@ -208,32 +217,49 @@ class ActiveSalesClientReport(models.AbstractModel):
             "summary": self._summary_columns,
             "overdue": self._overdue_columns,
             "contact": self._contact_columns,
+            "qualification": self._qualification_columns,
         }.get(report)
         if columns is None:
             raise UserError(self.env._("There is no client base report “%s”.", report))
         return columns()
 
     @api.model
-    def _row_key(self, report):
-        return SQL("facts.status") if report == "summary" else SQL("facts.user_id")
+    def _group_by_options(self, report):
+        if report == "summary":
+            return [("status", self.env._("Status"))]
+        if report == "overdue":
+            return [("user_id", self.env._("Salesperson"))]
+        return [("user_id", self.env._("Salesperson")), ("source_id", self.env._("Source"))]
 
     @api.model
-    def _row_order(self, report, labels):
-        if report == "summary":
+    def _rows_by(self, report, group_by):
+        """The client fact the report's rows are by: the report's first, or ``group_by``
+        when it is one the report offers."""
+        options = [key for key, _label in self._group_by_options(report)]
+        if group_by and group_by not in options:
+            raise UserError(self.env._("This report cannot show its rows by “%s”.", group_by))
+        return group_by or options[0]
+
+    @api.model
+    def _row_order(self, rows_by, labels):
+        if rows_by == "status":
             statuses = [status for status, _label in CLIENT_STATUSES]
             return statuses.index
-        return lambda user_id: (not user_id, labels[user_id])
+        return lambda key: (not key, labels[key])
 
     @api.model
-    def _row_labels(self, report, keys):
-        """The rows' names by key: statuses, or salespeople (False: clients without one)."""
-        if report == "summary":
+    def _row_labels(self, rows_by, keys):
+        """The rows' names by key: statuses, salespeople or sources (False: none)."""
+        if rows_by == "status":
             status_field = self.env["res.partner"]._fields["client_status"]
             names = dict(status_field._description_selection(self.env))
             return {key: names[key] for key in keys}
-        users = self.env["res.users"].sudo().browse(key for key in keys if key)
-        names = {user.id: user.name for user in users}
-        return {key: names.get(key) or self.env._("No salesperson") for key in keys}
+        if rows_by == "source_id":
+            records, nothing = self.env["utm.source"], self.env._("No source")
+        else:
+            records, nothing = self.env["res.users"], self.env._("No salesperson")
+        names = {record.id: record.name for record in records.sudo().browse(filter(None, keys))}
+        return {key: names.get(key) or nothing for key in keys}
 
     @api.model
     def _summary_columns(self):
@@ -316,21 +342,60 @@ class ActiveSalesClientReport(models.AbstractModel):
         ]
 
     @api.model
+    def _qualification_columns(self):
+        return [
+            ReportColumn("clients", self.env._("Clients"), "count", SQL("1")),
+            ReportColumn(
+                "qualified", self.env._("Qualified"), "count", SQL("facts.is_qualified::int")
+            ),  # fmt: skip
+            ReportColumn("qualified_share", self.env._("Qualified, %"), "percent"),
+            ReportColumn(
+                "days_to_qualify", self.env._("Days to qualify"), "days", better="down"
+            ),  # fmt: skip
+            ReportColumn(
+                "qualification_days",
+                "",
+                "days",
+                SQL("COALESCE(facts.qualification_days, 0)"),
+                visible=False,
+            ),  # fmt: skip
+            *(
+                ReportColumn(
+                    f"abc_{abc_class}",
+                    label,
+                    "count",
+                    SQL("(facts.abc_class = %s)::int", abc_class),
+                    better="none",
+                )
+                for abc_class, label in (
+                    ("a", self.env._("A clients")),
+                    ("b", self.env._("B clients")),
+                    ("c", self.env._("C clients")),
+                )
+            ),  # fmt: skip
+        ]
+
+    @api.model
     def _derived(self, figures):
+        def share(part, whole):
+            return figures[part] / figures[whole] if figures.get(whole) else 0.0
+
         if "abandoned" in figures:
-            clients = figures.get("clients") or 0
-            figures["abandoned_share"] = figures["abandoned"] / clients if clients else 0.0
+            figures["abandoned_share"] = share("abandoned", "clients")
+        if "qualified" in figures:
+            figures["qualified_share"] = share("qualified", "clients")
+            figures["days_to_qualify"] = share("qualification_days", "qualified")
         return figures
 
     @api.model
-    def _grouped(self, report, columns, clients, period):
+    def _grouped(self, rows_by, columns, clients, period):
         """Each row's figures over the period, in one grouped read of the clients' facts."""
         summed = [column for column in columns if column.value is not None]
         rows = self.env.execute_query(
             SQL(
                 "WITH facts AS (%s) SELECT %s, %s FROM facts GROUP BY 1",
-                self._facts(clients, period),
-                self._row_key(report),
+                self._facts(clients, period, rows_by),
+                SQL.identifier("facts", rows_by),
                 SQL(", ").join(SQL("SUM(%s)", column.value) for column in summed),
             )
         )
@@ -358,16 +423,21 @@ class ActiveSalesClientReport(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _facts(self, clients, period):
+    def _facts(self, clients, period, rows_by="user_id"):
         """One row per client created by the period's end: their salesperson, their status
         at the end (from the status history), whether they came into it in the period, this
         year's potential, payments received, calls and meetings in the period; and, as they
-        are now, proposals pending, invoices unpaid, abandonment and months held."""
+        are now, proposals pending, invoices unpaid, abandonment, months held, their
+        qualification and ABC class; by source, the source of their first deal."""
         self._flush_sources()
         return SQL(
             """
             SELECT client.id,
                    client.user_id,
+                   %(source)s AS source_id,
+                   client.is_qualified,
+                   client.qualification_days,
+                   client.abc_class,
                    COALESCE(at_end.new_status, after_end.old_status, client.client_status) AS status,
                    COALESCE(at_end.date >= %(first_day)s, FALSE) AS entered,
                    COALESCE(potential.amount_total, 0) AS potential,
@@ -394,6 +464,7 @@ class ActiveSalesClientReport(models.AbstractModel):
              WHERE client.create_date < %(end)s
             """,
             clients=clients,
+            source=self._first_deal_source_sql() if rows_by == "source_id" else SQL("NULL::int"),
             at_end=SQL(
                 """SELECT DISTINCT ON (partner_id) partner_id, new_status, date
                      FROM res_partner_status_log WHERE date <= %s
@@ -425,8 +496,17 @@ class ActiveSalesClientReport(models.AbstractModel):
         self.env["res.partner"].flush_model()
         for model in ("res.partner.status.log", "res.partner.potential", "account.move",
                       "account.move.line", "account.partial.reconcile", "mail.message",
-                      "calendar.event", "sale.order"):  # fmt: skip
+                      "calendar.event", "sale.order", "crm.lead"):  # fmt: skip
             self.env[model].flush_model()
+
+    @api.model
+    def _first_deal_source_sql(self):
+        """Where the client came from: the UTM source of their first deal."""
+        return SQL(
+            """(SELECT deal.source_id FROM crm_lead deal
+                 WHERE deal.partner_id = client.id
+              ORDER BY deal.create_date, deal.id LIMIT 1)"""
+        )
 
     @api.model
     def _payments_sql(self, period):
@@ -531,6 +611,7 @@ class ActiveSalesClientReport(models.AbstractModel):
             "summary": self.env._("Financial funnel"),
             "overdue": self.env._("Overdue clients by months held"),
             "contact": self.env._("Contact frequency"),
+            "qualification": self.env._("Client qualification"),
         }
 
     @api.model
@@ -539,8 +620,9 @@ class ActiveSalesClientReport(models.AbstractModel):
         figure is followed by its value in the previous period."""
         report = params.get("report")
         data = self.get_report(
-            report, params.get("date_from"), params.get("date_to"), params.get("domain")
-        )
+            report, params.get("date_from"), params.get("date_to"), params.get("domain"),
+            params.get("group_by"),
+        )  # fmt: skip
         title = self._titles()[report]
         period = data["period"]
         output = io.BytesIO()
@@ -581,6 +663,7 @@ class ActiveSalesClientReport(models.AbstractModel):
             "count": workbook.add_format({"num_format": "0"}),
             "money": workbook.add_format({"num_format": money}),
             "hours": workbook.add_format({"num_format": "0.0"}),
+            "days": workbook.add_format({"num_format": "0.0"}),
             "percent": workbook.add_format({"num_format": "0%"}),
             "total": workbook.add_format({"bold": True, "top": 1}),
         }

@@ -6,3 +6,4 @@ from . import test_potential
 from . import test_client_ownership
 from . import test_client_report
 from . import test_ui
+from . import test_portrait

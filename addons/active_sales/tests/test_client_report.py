@@ -198,10 +198,44 @@ class TestClientReports(ClientOwnershipCommon):
             {self.alpha: "handover", self.charlie: "held_too_long"},
         )
 
+    def test_client_qualification_by_salesperson_and_by_source(self):
+        (self.alpha | self.bravo).sudo().write({"is_qualified": True})
+        self.alpha.sudo().write({"qualification_days": 10, "abc_class": "a"})
+        self.bravo.sudo().write({"qualification_days": 4, "abc_class": "c"})
+        self.charlie.sudo().abc_class = "c"
+        _data, rows = self._report("qualification")
+        hunter = rows[self.hunter.id]
+        self.assertEqual(
+            {figure: hunter[figure] for figure in
+             ("clients", "qualified", "qualified_share", "days_to_qualify", "abc_a", "abc_b", "abc_c")},
+            {"clients": 4, "qualified": 2, "qualified_share": 0.5, "days_to_qualify": 7,
+             "abc_a": 1, "abc_b": 0, "abc_c": 2},
+        )  # fmt: skip
+        self.assertNotIn("qualification_days", [column["key"] for column in _data["columns"]])
+
+        fair = self.env["utm.source"].create({"name": "Trade fair"})
+        self.env["crm.lead"].create({"name": "Bravo at the fair", "partner_id": self.bravo.id,
+                                     "source_id": fair.id, "user_id": self.hunter.id})  # fmt: skip
+        data, rows = self._report(
+            "qualification", domain=[("id", "in", self._clients().ids)], group_by="source_id"
+        )
+        self.assertEqual(data["group_by"], "source_id")
+        self.assertEqual((rows[fair.id]["label"], rows[fair.id]["clients"], rows[fair.id]["qualified"]),
+                         ("Trade fair", 1, 1))  # fmt: skip
+        self.assertEqual((rows[False]["label"], rows[False]["clients"]), ("No source", 4))
+        action = self.report.with_user(self.head).action_open_clients(
+            "qualification", self.date_from, self.today, fair.id, "qualified",
+            group_by="source_id",
+        )  # fmt: skip
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.bravo)
+        with self.assertRaises(UserError):
+            self._report("summary", group_by="source_id")
+
     def test_a_number_opens_the_clients_behind_it(self):
         action = self.report.with_user(self.head).action_open_clients(
-            "summary", self.date_from, self.today, "new", "clients"
-        )
+            "summary", self.date_from, self.today, "new", "clients",
+            domain=[("id", "in", self._clients().ids)],
+        )  # fmt: skip
         self.assertEqual(self.env["res.partner"].search(action["domain"]), self.bravo | self.echo)
         action = self.report.with_user(self.head).action_open_clients(
             "contact", self.date_from, self.today, self.hunter.id, "payments", previous=True

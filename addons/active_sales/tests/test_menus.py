@@ -24,6 +24,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
             "active_sales.menu_potential_report",
             "active_sales.menu_client_report_summary",
             "active_sales.menu_client_report_contact",
+            "active_sales.menu_client_report_qualification",
         }
         head = (
             menus.HEAD_MENUS
@@ -34,6 +35,7 @@ class TestMenusPerRole(SalesFunnelCommon, MenuWalkMixin):
                 "sales_funnel.menu_crm_funnel_plan",
                 "active_sales.menu_client_handover",
                 "active_sales.menu_client_report_overdue",
+                "active_sales.menu_client_portrait",
             }
         )
         self.assertMenusOpen(

@@ -23,6 +23,7 @@ const REPORTS = [
     { report: "summary", action: "active_sales.action_client_report_summary", label: _t("Financial funnel") },
     { report: "overdue", action: "active_sales.action_client_report_overdue", label: _t("Overdue clients"), head: true },
     { report: "contact", action: "active_sales.action_client_report_contact", label: _t("Contact frequency") },
+    { report: "qualification", action: "active_sales.action_client_report_qualification", label: _t("Qualification") },
 ];
 
 const COLORS = ["#3f8fd2", "#5cb85c", "#f0ad4e", "#d9534f", "#8e6bbf", "#20a5a5", "#b5651d", "#777777"];
@@ -53,6 +54,7 @@ export class ClientReport extends Component {
             dateFrom: serializeDate(today.startOf("month")),
             dateTo: serializeDate(today.endOf("month")),
             selected: {},
+            groupBy: null,
             data: null,
             loading: false,
         });
@@ -83,6 +85,7 @@ export class ClientReport extends Component {
             date_from: this.state.dateFrom,
             date_to: this.state.dateTo,
             domain: this.domain,
+            group_by: this.state.groupBy,
         };
     }
 
@@ -98,14 +101,14 @@ export class ClientReport extends Component {
     }
 
     async load() {
-        const { report, date_from, date_to, domain } = this.params;
+        const { report, date_from, date_to, domain, group_by } = this.params;
         this.state.loading = true;
         try {
             this.state.data = await this.orm.call(
                 "active.sales.client.report",
                 "get_report",
                 [report, date_from, date_to],
-                { domain }
+                { domain, group_by }
             );
         } finally {
             this.state.loading = false;
@@ -133,12 +136,12 @@ export class ClientReport extends Component {
 
     /** The clients behind a number; ``rowKey`` null for a total. */
     async openClients(rowKey, column, previous = false) {
-        const { report, date_from, date_to, domain } = this.params;
+        const { report, date_from, date_to, domain, group_by } = this.params;
         const action = await this.orm.call(
             "active.sales.client.report",
             "action_open_clients",
             [report, date_from, date_to, rowKey, column.key],
-            { domain, previous }
+            { domain, previous, group_by }
         );
         await this.action.doAction(action);
     }
@@ -182,6 +185,7 @@ export class ClientReport extends Component {
             case "percent":
                 return formatPercentage(value, { digits: [16, 0] });
             case "hours":
+            case "days":
                 return formatFloat(value, { digits: [16, 1] });
             default:
                 return formatFloat(value, { digits: [16, 0] });
