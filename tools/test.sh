@@ -32,6 +32,19 @@ if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/bench/deal_race.py" "$DB" --deals 10; t
     rc=1
 fi
 
+# Its own "N passed, N failed" line is left in its log: the run's summary stays pytest's
+# line above, or the "0 passed, 1 failed (...)" line of a step that failed.
+race_log="$LOGDIR/test-client-status-race.log"
+step "Racing two invoices of one client on real connections (bench/client_status_race.py, log: $race_log)"
+race_rc=0
+PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/bench/client_status_race.py" "$DB" --clients 10 \
+    >"$race_log" 2>&1 || race_rc=$?
+grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$race_log" || true
+if [ "$race_rc" -ne 0 ]; then
+    echo "0 passed, 1 failed (bench/client_status_race.py)"
+    rc=1
+fi
+
 # Production runs --workers: HTTP workers, a cron worker and the gevent websocket worker.
 step "Starting a prefork server on $DB: login page, websocket, cron (log: $LOGDIR/test-prefork.log)"
 http_port=$(free_port)

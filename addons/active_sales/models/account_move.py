@@ -35,5 +35,6 @@ class AccountMove(models.Model):
     def _recompute_client_status(self):
         """A customer invoice or credit note posted, reset or cancelled changes what its
         client has bought."""
-        sales = self.filtered(lambda move: move.is_sale_document())
-        sales.commercial_partner_id.sudo()._recompute_client_status()
+        clients = self.filtered(lambda move: move.is_sale_document()).commercial_partner_id
+        clients._serialise_client_decisions()
+        clients.sudo()._recompute_client_status()

@@ -316,6 +316,7 @@ class ResPartner(models.Model):
         self._restart_salesperson_since(moves)
         self._log_client_moves(moves)
         if "parent_id" in vals or "is_company" in vals:
+            self._serialise_client_decisions()
             self._recompute_client_status()
         return result
 
@@ -440,6 +441,22 @@ class ResPartner(models.Model):
         self.invalidate_model([*CLIENT_STATUS_FIELDS, "hunter_id"])
         self.env["res.partner.status.log"].invalidate_model()
         return True
+
+    def _serialise_client_decisions(self):
+        """Make two requests deciding the status of one client conflict, so that Odoo
+        replays the second on the first's result. The status statement writes nothing when
+        a request's own snapshot (REPEATABLE READ) decides no change: a credit note and a
+        new invoice of one client posted at once would each keep the status it saw. A
+        same-value UPDATE is a write: whichever request comes second fails to serialise. A
+        row lock would not do: a request that only locked commits without a trace."""
+        clients = self.commercial_partner_id
+        if clients:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET client_status = client_status WHERE id = ANY(%s)",
+                    clients.ids,
+                )
+            )
 
     def _client_status_query(self, date):
         return SQL(

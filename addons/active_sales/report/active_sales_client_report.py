@@ -268,7 +268,9 @@ class ActiveSalesClientReport(models.AbstractModel):
             ReportColumn(
                 "entered", self.env._("Came in the period"), "count", SQL("facts.entered::int")
             ),
-            ReportColumn("potential", self.env._("Potential"), "money", SQL("facts.potential")),
+            ReportColumn(
+                "potential", self.env._("Potential for the year"), "money", SQL("facts.potential")
+            ),
             ReportColumn(
                 "payments", self.env._("Payments received"), "money", SQL("facts.payments")
             ),
@@ -329,7 +331,9 @@ class ActiveSalesClientReport(models.AbstractModel):
             ReportColumn(
                 "meeting_hours", self.env._("Meetings, hours"), "hours", SQL("facts.meeting_hours")
             ),
-            ReportColumn("potential", self.env._("Potential"), "money", SQL("facts.potential")),
+            ReportColumn(
+                "potential", self.env._("Potential for the year"), "money", SQL("facts.potential")
+            ),
             ReportColumn(
                 "proposals", self.env._("Proposals pending"), "money", SQL("facts.proposals")
             ),
