@@ -424,23 +424,34 @@ class ResPartner(models.Model):
         credit notes do not cancel. Potential: no sale. Lost: the last sale more than the
         company's days without a sale ago. New: the first sale at most the company's days
         as new ago. Regular: the others. The thresholds are those of the client's company,
-        else of the current one. Whoever holds a client at their first sale becomes their
+        else of the main one. Whoever holds a client at their first sale becomes their
         hunter, unless they have one."""
         if not self:
             return True
-        self.env["account.move"].flush_model(
-            ["move_type", "state", "invoice_date", "commercial_partner_id", "amount_total_signed",
-             "reversed_entry_id"]
-        )  # fmt: skip
-        self.flush_model(
-            ["commercial_partner_id", "company_id", "user_id", "hunter_id", *CLIENT_STATUS_FIELDS]
-        )
-        self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
+        self._flush_client_decisions()
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         self.env.execute_query(self._client_status_query(date))
         self.invalidate_model([*CLIENT_STATUS_FIELDS, "hunter_id"])
         self.env["res.partner.status.log"].invalidate_model()
         return True
+
+    @api.model
+    def _flush_client_decisions(self):
+        """What the client decisions read: invoices, clients, thresholds, portraits."""
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "invoice_date", "commercial_partner_id", "amount_total_signed",
+             "amount_untaxed_signed", "reversed_entry_id", "company_id"]
+        )  # fmt: skip
+        self.flush_model(
+            ["commercial_partner_id", "company_id", "user_id", "hunter_id", *CLIENT_STATUS_FIELDS,
+             *ABC_FIELDS]
+        )  # fmt: skip
+        self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
+        self.env["res.partner.portrait.answer"].flush_model(
+            ["partner_id", "question_id", "option_id", "is_answered"]
+        )
+        self.env["res.partner.portrait.option"].flush_model(["abc_class"])
+        self.env["res.partner.portrait.question"].flush_model(["active"])
 
     def _serialise_client_decisions(self):
         """Make two requests deciding the status of one client conflict, so that Odoo
@@ -459,13 +470,36 @@ class ResPartner(models.Model):
             )
 
     def _client_status_query(self, date):
+        """Decide, log and write the status of the clients of these partners."""
         return SQL(
             """
             WITH clients AS (
                 SELECT DISTINCT partner.commercial_partner_id AS id
                   FROM res_partner partner
                  WHERE partner.id = ANY(%(ids)s) AND partner.commercial_partner_id IS NOT NULL
-            ), sales AS (
+            ), %(status)s, %(logged)s
+            UPDATE res_partner partner
+               SET %(assignments)s
+              FROM decided
+             WHERE partner.commercial_partner_id = decided.id
+               AND (%(written)s) IS DISTINCT FROM (%(deciding)s)
+            """,
+            ids=self.ids,
+            status=self._status_ctes(date),
+            logged=self._status_log_cte(date),
+            assignments=self._status_assignments(date),
+            written=self._status_written(),
+            deciding=self._status_deciding(),
+        )
+
+    @api.model
+    def _status_ctes(self, date):
+        """``sales`` and ``decided``: each client of the CTE ``clients``, their first and
+        last sales and their status as of ``date``, by their company's thresholds (the main
+        company's for a client shared by every company)."""
+        return SQL(
+            """
+            sales AS (
                 SELECT invoice.commercial_partner_id AS id,
                        MIN(invoice.invoice_date) AS first_sale,
                        MAX(invoice.invoice_date) AS last_sale
@@ -492,9 +526,21 @@ class ResPartner(models.Model):
                             ELSE 'regular' END AS status
                   FROM clients
                   JOIN res_partner client ON client.id = clients.id
-                  JOIN res_company company ON company.id = COALESCE(client.company_id, %(company)s)
+                  JOIN res_company company
+                    ON company.id = COALESCE(client.company_id, %(shared_company)s)
              LEFT JOIN sales ON sales.id = clients.id
-            ), logged AS (
+            )
+            """,
+            date=date,
+            shared_company=self._shared_clients_company().id,
+        )
+
+    @api.model
+    def _status_log_cte(self, date):
+        """``logged``: a history row for each client of ``decided`` whose status changes."""
+        return SQL(
+            """
+            logged AS (
                 INSERT INTO res_partner_status_log (partner_id, user_id, old_status, new_status,
                                                     date, reason, first_sale_date, last_sale_date)
                 SELECT client.id, client.user_id, client.client_status, decided.status, %(date)s,
@@ -503,26 +549,36 @@ class ResPartner(models.Model):
                   JOIN res_partner client ON client.id = decided.id
                  WHERE client.client_status IS DISTINCT FROM decided.status
             )
-            UPDATE res_partner partner
-               SET client_status = decided.status,
-                   client_status_date = CASE
-                       WHEN partner.client_status IS DISTINCT FROM decided.status THEN %(date)s
-                       ELSE partner.client_status_date END,
-                   client_first_sale_date = decided.first_sale,
-                   client_last_sale_date = decided.last_sale,
-                   hunter_id = COALESCE(partner.hunter_id, CASE
-                       WHEN decided.status <> 'potential' THEN decided.user_id END)
-              FROM decided
-             WHERE partner.commercial_partner_id = decided.id
-               AND (partner.client_status, partner.client_first_sale_date,
-                    partner.client_last_sale_date)
-                   IS DISTINCT FROM (decided.status, decided.first_sale, decided.last_sale)
             """,
-            ids=self.ids,
             date=date,
-            company=self.env.company.id,
             reason=self._status_reason_sql(),
         )
+
+    @api.model
+    def _status_assignments(self, date):
+        """What ``decided`` writes on each ``partner`` of the client. Whoever holds a client
+        at their first sale becomes their hunter, unless they have one."""
+        return SQL(
+            """client_status = decided.status,
+               client_status_date = CASE
+                   WHEN partner.client_status IS DISTINCT FROM decided.status THEN %(date)s
+                   ELSE partner.client_status_date END,
+               client_first_sale_date = decided.first_sale,
+               client_last_sale_date = decided.last_sale,
+               hunter_id = COALESCE(partner.hunter_id, CASE
+                   WHEN decided.status <> 'potential' THEN decided.user_id END)""",
+            date=date,
+        )
+
+    @api.model
+    def _status_written(self):
+        return SQL(
+            "partner.client_status, partner.client_first_sale_date, partner.client_last_sale_date"
+        )
+
+    @api.model
+    def _status_deciding(self):
+        return SQL("decided.status, decided.first_sale, decided.last_sale")
 
     @api.model
     def _status_reason_sql(self):
@@ -540,12 +596,9 @@ class ResPartner(models.Model):
     def _cron_recompute_client_status(self):
         """Nightly: statuses change with time alone (a new client becomes regular, a
         silent one lost), and so do the twelve months the ABC classes are ranked on."""
-        self.with_context(active_test=False).search(
-            [("parent_id", "=", False)]
-        )._recompute_client_status()
-        # Every company ranks its own clients; companies are few.
+        # Every company decides its own clients; companies are few.
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
-            self.sudo().with_company(company)._recompute_abc_classes()
+            self.sudo().with_company(company)._decide_company_clients()
 
     # ------------------------------------------------------------
     # ABC CLASS
@@ -555,36 +608,37 @@ class ResPartner(models.Model):
     def _shared_clients_company(self):
         """The company that ranks and qualifies the clients shared by every company: the
         main one (the database's first company when it is gone)."""
-        return self.env.ref("base.main_company", raise_if_not_found=False) or self.env[
-            "res.company"
-        ].sudo().search([], order="id", limit=1)
+        main_company_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.main_company", raise_if_not_found=False
+        )
+        companies = self.env["res.company"].sudo()
+        return companies.browse(main_company_id) or companies.search([], order="id", limit=1)
 
     @api.model
-    def _recompute_abc_classes(self, date=None):
-        """Rank the clients of the current company (its own, and the shared ones when it is
-        the main company) by their revenue over the twelve months up to ``date`` (default
-        today), in one SQL statement: A while the revenue of the bigger clients is under the
-        company's A share of the total, B under the A and B shares, C for the others who
-        bought; a potential client, the best class of the options of their portrait's
-        answers (MIN: 'a' < 'b' < 'c'), none without one."""
+    def _decide_company_clients(self, date=None):
+        """Decide the status and the ABC class of every client of the current company (its
+        own, and the shared ones when it is the main company) as of ``date`` (default
+        today), in one SQL statement that writes each client's row once and logs each
+        change of status (see ``_recompute_client_status``).
+
+        The classes rank the clients by their revenue over the twelve months up to the
+        date: A while the revenue of the bigger clients is under the company's A share of
+        the total, B under the A and B shares, C for the others who bought; a potential
+        client gets the best class of the options of their portrait's answers (MIN: 'a' <
+        'b' < 'c'), none without one."""
         company = self.env.company
-        self.env["account.move"].flush_model(
-            ["move_type", "state", "company_id", "invoice_date", "commercial_partner_id",
-             "amount_untaxed_signed"]
-        )  # fmt: skip
-        self.flush_model(["commercial_partner_id", "company_id", "client_status", *ABC_FIELDS])
-        self.env["res.partner.portrait.answer"].flush_model(
-            ["partner_id", "question_id", "option_id", "is_answered"]
-        )
-        self.env["res.partner.portrait.option"].flush_model(["abc_class"])
-        self.env["res.partner.portrait.question"].flush_model(["active"])
+        self._flush_client_decisions()
         company.flush_recordset(["active_sales_abc_a_share", "active_sales_abc_b_share"])
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
-        main_company = self._shared_clients_company()
         self.env.execute_query(
             SQL(
                 """
-                WITH revenue AS (
+                WITH clients AS (
+                    SELECT client.id
+                      FROM res_partner client
+                     WHERE client.id = client.commercial_partner_id
+                       AND COALESCE(client.company_id, %(main_company)s) = %(company)s
+                ), %(status)s, %(logged)s, revenue AS (
                     SELECT move.commercial_partner_id AS id,
                            SUM(move.amount_untaxed_signed) AS amount
                       FROM account_move move
@@ -595,20 +649,18 @@ class ResPartner(models.Model):
                        AND move.invoice_date <= %(date)s
                   GROUP BY move.commercial_partner_id
                 ), ranked AS (
-                    SELECT client.id, client.client_status,
+                    SELECT decided.id, decided.status,
                            COALESCE(revenue.amount, 0) AS amount,
                            SUM(GREATEST(revenue.amount, 0)) OVER (
-                               ORDER BY GREATEST(revenue.amount, 0) DESC NULLS LAST, client.id
+                               ORDER BY GREATEST(revenue.amount, 0) DESC NULLS LAST, decided.id
                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                            ) AS bigger,
                            SUM(GREATEST(revenue.amount, 0)) OVER () AS total
-                      FROM res_partner client
-                 LEFT JOIN revenue ON revenue.id = client.id
-                     WHERE client.id = client.commercial_partner_id
-                       AND COALESCE(client.company_id, %(main_company)s) = %(company)s
-                ), decided AS (
+                      FROM decided
+                 LEFT JOIN revenue ON revenue.id = decided.id
+                ), classed AS (
                     SELECT ranked.id, ranked.amount,
-                           CASE WHEN ranked.client_status = 'potential' THEN portrait.abc_class
+                           CASE WHEN ranked.status = 'potential' THEN portrait.abc_class
                                 WHEN amount <= 0 THEN 'c'
                                 WHEN COALESCE(bigger, 0) < total * %(a_share)s / 100.0 THEN 'a'
                                 WHEN COALESCE(bigger, 0) < total * %(ab_share)s / 100.0 THEN 'b'
@@ -624,18 +676,25 @@ class ResPartner(models.Model):
                           GROUP BY answer.partner_id) portrait ON portrait.id = ranked.id
                 )
                 UPDATE res_partner partner
-                   SET abc_class = decided.abc_class, abc_revenue = decided.amount
+                   SET %(assignments)s, abc_class = classed.abc_class, abc_revenue = classed.amount
                   FROM decided
+                  JOIN classed ON classed.id = decided.id
                  WHERE partner.commercial_partner_id = decided.id
-                   AND (partner.abc_class, partner.abc_revenue)
-                       IS DISTINCT FROM (decided.abc_class, decided.amount)
+                   AND (%(written)s, partner.abc_class, partner.abc_revenue)
+                       IS DISTINCT FROM (%(deciding)s, classed.abc_class, classed.amount)
                 """,
                 company=company.id,
-                main_company=main_company.id,
+                main_company=self._shared_clients_company().id,
                 date=date,
+                status=self._status_ctes(date),
+                logged=self._status_log_cte(date),
+                assignments=self._status_assignments(date),
+                written=self._status_written(),
+                deciding=self._status_deciding(),
                 a_share=company.active_sales_abc_a_share,
                 ab_share=company.active_sales_abc_a_share + company.active_sales_abc_b_share,
             )
         )
-        self.invalidate_model(ABC_FIELDS)
+        self.invalidate_model([*CLIENT_STATUS_FIELDS, *ABC_FIELDS, "hunter_id"])
+        self.env["res.partner.status.log"].invalidate_model()
         return True

@@ -25,7 +25,10 @@ class ClientBaseCommon(AccountTestInvoicingCommon):
         )  # fmt: skip
 
     def _client(self, name="Client", **values):
-        return self.env["res.partner"].create({"name": name, "is_company": True, **values})
+        """A client of the company (its thresholds decide their status)."""
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "company_id": self.env.company.id, **values}
+        )
 
     def _sale(self, client, days_ago, amount=1000.0, post=True):
         return self.init_invoice(
@@ -220,7 +223,7 @@ class TestAbcClass(ClientBaseCommon):
         )  # fmt: skip
 
     def _rank(self):
-        self.env["res.partner"].with_company(self.other_company)._recompute_abc_classes()
+        self.env["res.partner"].with_company(self.other_company)._decide_company_clients()
 
     def _ranked(self, revenues):
         """Clients with these revenues this year (one invoice each), ranked; their classes."""
@@ -285,7 +288,7 @@ class TestContactNorm(ClientBaseCommon):
         client = self._client(user_id=self.salesperson.id, company_id=self.env.company.id)
         self.assertEqual(client.contact_interval_days, 30, "no class yet: the others' norm")
         self._sale(client, 10)
-        self.env["res.partner"]._recompute_abc_classes()
+        self.env["res.partner"]._decide_company_clients()
         self.assertEqual(client.abc_class, "a")
         client.invalidate_recordset(["contact_interval_days"])
         self.assertEqual(client.contact_interval_days, 7)

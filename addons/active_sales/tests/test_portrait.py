@@ -309,7 +309,7 @@ class TestPortraitAbcClass(PortraitCommon):
         return super()._answer(client, question, value, user=user or self.env.user)
 
     def _rank(self):
-        self.env["res.partner"].with_company(self.other_company)._recompute_abc_classes()
+        self.env["res.partner"].with_company(self.other_company)._decide_company_clients()
 
     def test_a_potential_client_has_the_best_class_of_their_answers(self):
         client = self._client()

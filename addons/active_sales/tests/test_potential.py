@@ -131,7 +131,8 @@ class TestPotential(ClientBaseCommon):
         mine = self._client("Mine", user_id=self.salesperson.id)
         also_mine = self._client("Also mine", user_id=self.salesperson.id)
         unplanned = self._client("Unplanned", user_id=self.salesperson.id)
-        theirs = self._client("Theirs", user_id=self.other_salesperson.id)
+        # Shared by every company: they buy from each.
+        theirs = self._client("Theirs", user_id=self.other_salesperson.id, company_id=False)
         buyer = self.env["res.partner"].create({"name": "Buyer", "parent_id": mine.id})
         potential = self._potential(mine, [6000.0, 4000.0])
         self._potential(mine, [99999.0], year=self.today.year)
@@ -182,7 +183,8 @@ class TestPotential(ClientBaseCommon):
 
     def test_the_head_sets_potentials_salespeople_read_their_clients(self):
         mine = self._client("Mine", user_id=self.salesperson.id)
-        theirs = self._client("Theirs", user_id=self.other_salesperson.id)
+        # Shared by every company: they buy from each.
+        theirs = self._client("Theirs", user_id=self.other_salesperson.id, company_id=False)
         my_potential, their_potential = self._potential(mine), self._potential(theirs)
         clients = [("partner_id", "in", (mine | theirs).ids)]
         Potential = self.env["res.partner.potential"]
