@@ -432,7 +432,11 @@ class ActiveSalesClientReport(models.AbstractModel):
         at the end (from the status history), whether they came into it in the period, this
         year's potential, payments received, calls and meetings in the period; and, as they
         are now, proposals pending, invoices unpaid, abandonment, months held, their
-        qualification and ABC class; by source, the source of their first deal."""
+        qualification and ABC class; by source, the source of their first deal.
+
+        Sets every client is tested against (status changes in the period, abandoned
+        clients) are subqueries hashed once, never joined: a join misestimated as a few rows
+        turns into a nested loop over hundreds of thousands of clients."""
         self._flush_sources()
         return SQL(
             """
@@ -442,20 +446,19 @@ class ActiveSalesClientReport(models.AbstractModel):
                    client.is_qualified,
                    client.qualification_days,
                    client.abc_class,
-                   COALESCE(at_end.new_status, after_end.old_status, client.client_status) AS status,
-                   COALESCE(at_end.date >= %(first_day)s, FALSE) AS entered,
+                   COALESCE(after_end.old_status, client.client_status) AS status,
+                   client.id IN (%(changed)s) AS entered,
                    COALESCE(potential.amount_total, 0) AS potential,
                    COALESCE(paid.amount, 0) AS payments,
                    COALESCE(calls.count, 0) AS calls,
                    COALESCE(meetings.hours, 0) AS meeting_hours,
                    COALESCE(proposals.amount, 0) AS proposals,
                    COALESCE(unpaid.amount, 0) AS unpaid,
-                   abandoned.id IS NOT NULL AS abandoned,
+                   client.id IN (%(abandoned)s) AS abandoned,
                    (%(last_day)s - client.salesperson_since) / %(month_days)s AS months_held,
                    %(overdue)s AS overdue
               FROM res_partner client
               JOIN (%(clients)s) scope ON scope.id = client.id
-         LEFT JOIN (%(at_end)s) at_end ON at_end.partner_id = client.id
          LEFT JOIN (%(after_end)s) after_end ON after_end.partner_id = client.id
          LEFT JOIN res_partner_potential potential
                 ON potential.partner_id = client.id AND potential.year = %(year)s
@@ -464,15 +467,15 @@ class ActiveSalesClientReport(models.AbstractModel):
          LEFT JOIN (%(meetings)s) meetings ON meetings.id = client.id
          LEFT JOIN (%(proposals)s) proposals ON proposals.id = client.id
          LEFT JOIN (%(unpaid)s) unpaid ON unpaid.id = client.id
-         LEFT JOIN (%(abandoned)s) abandoned ON abandoned.id = client.id
              WHERE client.create_date < %(end)s
             """,
             clients=clients,
             source=self._first_deal_source_sql() if rows_by == "source_id" else SQL("NULL::int"),
-            at_end=SQL(
-                """SELECT DISTINCT ON (partner_id) partner_id, new_status, date
-                     FROM res_partner_status_log WHERE date <= %s
-                 ORDER BY partner_id, date DESC, id DESC""",
+            # The history chains each change's old status to the previous one's new: the
+            # status at the end is the one the first change after it left, else today's.
+            changed=SQL(
+                "SELECT partner_id FROM res_partner_status_log WHERE date BETWEEN %s AND %s",
+                period.first_day,
                 period.last_day,
             ),
             after_end=SQL(
@@ -488,7 +491,6 @@ class ActiveSalesClientReport(models.AbstractModel):
             proposals=self._proposals_sql(),
             unpaid=self._unpaid_sql(),
             abandoned=self.env["res.partner"]._abandoned_clients_sql(),
-            first_day=period.first_day,
             last_day=period.last_day,
             end=period.end,
             month_days=MONTH_DAYS,
