@@ -9,6 +9,15 @@ class AccountMove(models.Model):
         # A client's sales, read each time one of their invoices is posted and for every
         # client each night: from this index alone, not from the journal entries' rows.
         self.env.cr.execute("DROP INDEX IF EXISTS account_move_client_sales")
+        # What each client still owes, for the client base reports: from this index alone.
+        if not index_exists(self.env.cr, "account_move_client_unpaid"):
+            self.env.cr.execute(
+                """CREATE INDEX account_move_client_unpaid
+                       ON account_move (commercial_partner_id)
+                       INCLUDE (company_id, amount_residual_signed)
+                    WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+                      AND payment_state IN ('not_paid', 'partial')"""
+            )
         if not index_exists(self.env.cr, "account_move_client_sale_dates"):
             self.env.cr.execute(
                 """CREATE INDEX account_move_client_sale_dates

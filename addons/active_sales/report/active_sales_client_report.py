@@ -22,7 +22,9 @@ class ReportColumn:
     """A figure of a client base report: ``value`` is each client's share of it (SQL over
     the client's facts), summed per row; a column without one is derived from the others
     (an invisible column is summed only for that). ``better`` says which way an arrow
-    against the previous period is good news."""
+    against the previous period is good news. A figure ``of_today`` is the clients' as
+    they are now, whatever the period: read once, for the period, and shown again for the
+    previous one."""
 
     key: str
     label: str
@@ -30,6 +32,7 @@ class ReportColumn:
     value: SQL | None = None
     better: str = "up"
     visible: bool = True
+    of_today: bool = False
 
 
 class ActiveSalesClientReport(models.AbstractModel):
@@ -62,7 +65,10 @@ class ActiveSalesClientReport(models.AbstractModel):
         clients = self._clients(domain)
         self._tune_grouped_reads()
         current = self._grouped(rows_by, columns, clients, period)
-        before = self._grouped(rows_by, columns, clients, period.previous())
+        before = self._today_figures_again(
+            columns, current,
+            self._grouped(rows_by, columns, clients, period.previous(), today=False),
+        )  # fmt: skip
         labels = self._row_labels(rows_by, current.keys() | before.keys())
         keys = sorted(labels, key=self._row_order(rows_by, labels))
         empty = dict.fromkeys((column.key for column in columns), 0)
@@ -325,6 +331,7 @@ class ActiveSalesClientReport(models.AbstractModel):
                 "count",
                 SQL("facts.abandoned::int"),
                 better="down",
+                of_today=True,
             ),  # fmt: skip
             ReportColumn("abandoned_share", self.env._("Abandoned, %"), "percent", better="down"),
             ReportColumn("calls", self.env._("Calls"), "count", SQL("facts.calls")),
@@ -335,10 +342,19 @@ class ActiveSalesClientReport(models.AbstractModel):
                 "potential", self.env._("Potential for the year"), "money", SQL("facts.potential")
             ),
             ReportColumn(
-                "proposals", self.env._("Proposals pending"), "money", SQL("facts.proposals")
-            ),
+                "proposals",
+                self.env._("Proposals pending"),
+                "money",
+                SQL("facts.proposals"),
+                of_today=True,
+            ),  # fmt: skip
             ReportColumn(
-                "unpaid", self.env._("Invoices unpaid"), "money", SQL("facts.unpaid"), better="down"
+                "unpaid",
+                self.env._("Invoices unpaid"),
+                "money",
+                SQL("facts.unpaid"),
+                better="down",
+                of_today=True,
             ),  # fmt: skip
             ReportColumn(
                 "payments", self.env._("Payments received"), "money", SQL("facts.payments")
@@ -392,13 +408,17 @@ class ActiveSalesClientReport(models.AbstractModel):
         return figures
 
     @api.model
-    def _grouped(self, rows_by, columns, clients, period):
-        """Each row's figures over the period, in one grouped read of the clients' facts."""
-        summed = [column for column in columns if column.value is not None]
+    def _grouped(self, rows_by, columns, clients, period, today=True):
+        """Each row's figures over the period, in one grouped read of the clients' facts
+        (without the figures of today unless ``today``)."""
+        summed = [
+            column for column in columns
+            if column.value is not None and (today or not column.of_today)
+        ]  # fmt: skip
         rows = self.env.execute_query(
             SQL(
                 "WITH facts AS (%s) SELECT %s, %s FROM facts GROUP BY 1",
-                self._facts(clients, period, rows_by),
+                self._facts(clients, period, rows_by, today),
                 SQL.identifier("facts", rows_by),
                 SQL(", ").join(SQL("SUM(%s)", column.value) for column in summed),
             )
@@ -414,6 +434,15 @@ class ActiveSalesClientReport(models.AbstractModel):
         }
 
     @api.model
+    def _today_figures_again(self, columns, current, before):
+        for key, figures in before.items():
+            for column in columns:
+                if column.of_today:
+                    figures[column.key] = current.get(key, {}).get(column.key, 0.0)
+            self._derived(figures)
+        return before
+
+    @api.model
     def _totals(self, columns, rows):
         totals = {
             column.key: sum(row[column.key] for row in rows)
@@ -427,7 +456,7 @@ class ActiveSalesClientReport(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _facts(self, clients, period, rows_by="user_id"):
+    def _facts(self, clients, period, rows_by="user_id", today=True):
         """One row per client created by the period's end: their salesperson, their status
         at the end (from the status history), whether they came into it in the period, this
         year's potential, payments received, calls and meetings in the period; and, as they
@@ -452,9 +481,7 @@ class ActiveSalesClientReport(models.AbstractModel):
                    COALESCE(paid.amount, 0) AS payments,
                    COALESCE(calls.count, 0) AS calls,
                    COALESCE(meetings.hours, 0) AS meeting_hours,
-                   COALESCE(proposals.amount, 0) AS proposals,
-                   COALESCE(unpaid.amount, 0) AS unpaid,
-                   client.id IN (%(abandoned)s) AS abandoned,
+                   %(today_figures)s,
                    (%(last_day)s - client.salesperson_since) / %(month_days)s AS months_held,
                    %(overdue)s AS overdue
               FROM res_partner client
@@ -465,8 +492,7 @@ class ActiveSalesClientReport(models.AbstractModel):
          LEFT JOIN (%(payments)s) paid ON paid.id = client.id
          LEFT JOIN (%(calls)s) calls ON calls.id = client.id
          LEFT JOIN (%(meetings)s) meetings ON meetings.id = client.id
-         LEFT JOIN (%(proposals)s) proposals ON proposals.id = client.id
-         LEFT JOIN (%(unpaid)s) unpaid ON unpaid.id = client.id
+         %(today_joins)s
              WHERE client.create_date < %(end)s
             """,
             clients=clients,
@@ -488,13 +514,35 @@ class ActiveSalesClientReport(models.AbstractModel):
             payments=self._payments_sql(period),
             calls=self._calls_sql(period),
             meetings=self._meetings_sql(period),
-            proposals=self._proposals_sql(),
-            unpaid=self._unpaid_sql(),
-            abandoned=self.env["res.partner"]._abandoned_clients_sql(),
+            today_figures=self._today_figures_sql(today),
+            today_joins=self._today_joins_sql(today),
             last_day=period.last_day,
             end=period.end,
             month_days=MONTH_DAYS,
             overdue=self.env["res.partner"]._overdue_sql(period.last_day),
+        )
+
+    @api.model
+    def _today_figures_sql(self, today):
+        """Proposals pending, invoices unpaid and abandonment: none but today's."""
+        if not today:
+            return SQL("0 AS proposals, 0 AS unpaid, FALSE AS abandoned")
+        return SQL(
+            """COALESCE(proposals.amount, 0) AS proposals,
+               COALESCE(unpaid.amount, 0) AS unpaid,
+               client.id IN (%s) AS abandoned""",
+            self.env["res.partner"]._abandoned_clients_sql(),
+        )
+
+    @api.model
+    def _today_joins_sql(self, today):
+        if not today:
+            return SQL()
+        return SQL(
+            """LEFT JOIN (%s) proposals ON proposals.id = client.id
+               LEFT JOIN (%s) unpaid ON unpaid.id = client.id""",
+            self._proposals_sql(),
+            self._unpaid_sql(),
         )
 
     @api.model
