@@ -345,3 +345,35 @@ class TestPortraitAbcClass(PortraitCommon):
         self.assertFalse(small.abc_class, "not ranked yet: the answer does not class a buyer")
         self._rank()
         self.assertEqual((big.abc_class, small.abc_class), ("a", "c"))
+
+
+@tagged("post_install", "-at_install")
+class TestMergeClients(PortraitCommon):
+    def test_merging_keeps_every_potential_and_answer(self):
+        kept = self._client("Kept", user_id=self.salesperson.id)
+        merged = self._client("Merged", user_id=self.salesperson.id)
+        self._answer(kept, self.industry, "Furniture")
+        self._answer(merged, self.industry, "Timber")
+        self._answer(merged, self.employees, 40)
+        potentials = self.env["res.partner.potential"]
+        year = self.today.year
+        for client, amounts in ((kept, {year: 1000.0}), (merged, {year: 500.0, year + 1: 700.0})):
+            for potential_year, amount in amounts.items():
+                potentials |= potentials.create(
+                    {"partner_id": client.id, "year": potential_year,
+                     "line_ids": [Command.create({"product_categ_id": self.env.ref(
+                         "product.product_category_all").id, "amount": amount})]}
+                )  # fmt: skip
+
+        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
+        wizard._merge((kept | merged).ids, kept)
+
+        self.assertEqual(
+            {potential.year: potential.amount_total for potential in kept.potential_ids},
+            {year: 1500.0, year + 1: 700.0},
+        )
+        self.assertEqual(
+            {answer.question_id: answer.value_display for answer in kept.portrait_answer_ids},
+            {self.industry: "Furniture", self.employees: "40"},
+        )
+        self.assertTrue(kept.is_qualified, "the merged client has every required answer")
