@@ -707,17 +707,6 @@ class ActiveSalesClientReport(models.AbstractModel):
 
     @api.model
     def _xlsx_formats(self, workbook):
-        currency = self.env.company.currency_id
-        money = "#,##0" + (f".{'0' * currency.decimal_places}" if currency.decimal_places else "")
-        return {
-            "title": workbook.add_format({"bold": True, "font_size": 14}),
-            "header": workbook.add_format(
-                {"bold": True, "bg_color": "#E9ECEF", "border": 1, "text_wrap": True}
-            ),
-            "count": workbook.add_format({"num_format": "0"}),
-            "money": workbook.add_format({"num_format": money}),
-            "hours": workbook.add_format({"num_format": "0.0"}),
-            "days": workbook.add_format({"num_format": "0.0"}),
-            "percent": workbook.add_format({"num_format": "0%"}),
-            "total": workbook.add_format({"bold": True, "top": 1}),
-        }
+        """The sales funnel export's formats, and hours like its days."""
+        formats = self.env["crm.funnel.report"]._xlsx_formats(workbook)
+        return {**formats, "hours": formats["days"]}
