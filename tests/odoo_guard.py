@@ -7,6 +7,8 @@ run always fails. A plain ``N passed, N failed`` line sums the run up.
 """
 
 import logging
+import sys
+import traceback
 
 import pytest
 
@@ -45,6 +47,28 @@ def _is_http_case(item):
 
 def pytest_collection_modifyitems(items):
     _http_nodeids.update(item.nodeid for item in items if _is_http_case(item))
+
+
+def pytest_runtest_setup(item):
+    """Odoo maps modules to their static folders at the first request of the process, reading
+    every manifest of every addons path; an error there fails that request, so the first
+    tour's page never loads and its test fails as a timeout, the error's own traceback cut
+    from the log. Map them before the first browser test, once more if that fails, and print
+    any error whole where the run's output shows it."""
+    if item.nodeid not in _http_nodeids:
+        return
+    from odoo.http import root  # noqa: PLC0415
+
+    for attempt in (1, 2):
+        if "statics" in vars(root):
+            return
+        try:
+            root.statics  # noqa: B018 -- a lazy property: reading it maps the folders
+        except Exception:  # noqa: BLE001 -- printed whole, then tried once more
+            sys.__stderr__.write(
+                f"odoo_guard: mapping the static folders failed (attempt {attempt}):\n"
+                + traceback.format_exc()
+            )
 
 
 def pytest_runtest_logreport(report):
