@@ -2,7 +2,7 @@
 # Odoo 18 source is read from $(ODOO_SRC) (default /opt/odoo, else .odoo/, fetched when missing).
 export ODOO_SRC
 
-.PHONY: run test test-compat test-oca lint venv clean help bench bench-funnel bench-clients
+.PHONY: run test test-compat test-oca lint venv clean help bench bench-funnel bench-clients bench-reservations
 
 help:
 	@echo "make run          demo database with the three addons on http://localhost:8069 (admin/admin)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench        get_aging vs OCA's aged partner balance and a bare SQL bound, 1M lines (BENCH_ARGS=--reuse)"
 	@echo "make bench-funnel get_funnel vs a bare SQL bound and an ORM loop, 1M deals; the pipeline kanban (BENCH_ARGS=--reuse)"
 	@echo "make bench-clients client statuses of 200,000 clients vs an ORM loop (BENCH_ARGS=--reuse)"
+	@echo "make bench-reservations the reservation report's grouped reads on 200,000 order lines vs a bare SQL bound and an ORM loop (BENCH_ARGS=--reuse)"
 
 run:
 	@tools/run.sh
@@ -47,6 +48,10 @@ bench-funnel:
 # Rebuilds the database clients_bench (about 10 minutes on 2 cores); see bench/README.md.
 bench-clients:
 	@bash -c 'source tools/lib.sh && provision && PYTHONPATH="$$ODOO_SRC" "$$PY" bench/clients.py $(BENCH_ARGS)'
+
+# Rebuilds the database reservations_bench (about 3 minutes on 2 cores); see bench/README.md.
+bench-reservations:
+	@bash -c 'source tools/lib.sh && provision && PYTHONPATH="$$ODOO_SRC" "$$PY" bench/reservations.py $(BENCH_ARGS)'
 
 # tools/screenshots.py: its own server and headless Chromium; DEMO_DB=name for another database.
 screenshots:

@@ -9,6 +9,8 @@ from . import crm_scenario_step_activity
 from . import crm_stage_log
 from . import crm_team
 from . import mail_activity
+from . import res_company
+from . import res_config_settings
 from . import res_users
 from . import sale_order
 from . import sale_order_line

@@ -6,17 +6,25 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index, format_amount
+from odoo.tools.sql import column_exists
 
 from .document_facts import DocumentFacts
 
 HEALTH = [("green", "On track"), ("yellow", "Due today"), ("red", "Hanging")]
+RESERVATION_STATES = [
+    ("none", "None"),
+    ("partial", "Partial"),
+    ("reserved", "Reserved"),
+    ("delivered", "Delivered"),
+]
 # precommit data key: deals whose documents changed in the current transaction.
 PENDING_SYNC = "sales_funnel.pending_sync"
 # A write that touches none of these cannot open or close a stage visit.
 VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id", "team_id")
 # Per deal: quotation sent, order confirmed, the confirmed orders' total and untaxed amount and
 # what was paid of them (company currency, each order at its own rate), fully delivered, and
-# the untaxed amount of its newest open quotation.
+# the untaxed amount of its newest open quotation; its storable goods still to deliver, reserved
+# and delivered.
 DOCUMENT_FACTS_QUERY = """
     WITH orders AS (
         SELECT so.opportunity_id AS lead_id,
@@ -70,12 +78,33 @@ DOCUMENT_FACTS_QUERY = """
          WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
            AND sol.display_type IS NULL AND sol.qty_delivered_method = 'stock_move'
            AND sol.product_uom_qty - sol.qty_delivered > 0.00001
+    ), goods AS (
+        -- Storable goods of the confirmed orders on their way to the client: a move's
+        -- ``quantity`` is what is reserved for it until it is done; in the products' units.
+        SELECT so.opportunity_id AS lead_id,
+               COALESCE(SUM(sm.product_qty) FILTER (WHERE sm.state != 'done'), 0) AS to_deliver,
+               COALESCE(SUM(LEAST(sm.quantity, sm.product_uom_qty) / sm.product_uom_qty
+                            * sm.product_qty) FILTER (WHERE sm.state != 'done'), 0) AS reserved,
+               bool_or(sm.state = 'done') AS delivered
+          FROM sale_order so
+          JOIN sale_order_line sol ON sol.order_id = so.id
+          JOIN stock_move sm ON sm.sale_line_id = sol.id
+          JOIN stock_location dest ON dest.id = sm.location_dest_id
+          JOIN product_product product ON product.id = sm.product_id
+          JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+         WHERE so.opportunity_id = ANY(%(ids)s) AND so.state = 'sale'
+           AND sm.state != 'cancel' AND sm.product_uom_qty > 0
+           AND dest.usage = 'customer' AND tmpl.is_storable
+      GROUP BY so.opportunity_id
     )
     SELECT orders.lead_id, orders.sent, orders.confirmed, orders.total, orders.untaxed,
-           COALESCE(paid.amount, 0), undelivered.lead_id IS NULL, orders.quoted
+           COALESCE(paid.amount, 0), undelivered.lead_id IS NULL, orders.quoted,
+           COALESCE(goods.to_deliver, 0), COALESCE(goods.reserved, 0),
+           COALESCE(goods.delivered, FALSE)
       FROM orders
  LEFT JOIN paid ON paid.lead_id = orders.lead_id
  LEFT JOIN undelivered ON undelivered.lead_id = orders.lead_id
+ LEFT JOIN goods ON goods.lead_id = orders.lead_id
 """
 
 
@@ -142,6 +171,16 @@ class CrmLead(models.Model):
         help="Payments against the confirmed orders.",
     )
     delivery_done = fields.Boolean(compute="_compute_document_progress", string="Delivered")
+    reservation_state = fields.Selection(
+        RESERVATION_STATES,
+        string="Goods reserved",
+        default="none",
+        readonly=True,
+        copy=False,
+        help="The storable goods of the confirmed orders still to deliver: none reserved, "
+        "partly or fully reserved in the warehouse, or all delivered. Kept by the engine "
+        "as the warehouse reserves and delivers.",
+    )
 
     @api.depends("team_id")
     def _compute_scenario_id(self):
@@ -220,6 +259,40 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------
+
+    def _auto_init(self):
+        new_column = not column_exists(self.env.cr, self._table, "reservation_state")
+        result = super()._auto_init()
+        if new_column:
+            # Deals already in fulfilment when the addon comes: their goods may be reserved.
+            self._fill_reservation_state()
+        return result
+
+    @api.model
+    def _fill_reservation_state(self):
+        """Set the reservation state of every deal with a confirmed order. Written in SQL:
+        this runs while the module installs, where a write's side effects have no place."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT opportunity_id FROM sale_order "
+                "WHERE state = 'sale' AND opportunity_id IS NOT NULL"
+            )
+        )
+        deals = self.browse(deal_id for [deal_id] in self.env.cr.fetchall())
+        if not deals:
+            return
+        by_state = defaultdict(list)
+        for deal_id, facts in deals._document_facts().items():
+            by_state[facts.reservation_state].append(deal_id)
+        for state, deal_ids in by_state.items():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead SET reservation_state = %s WHERE id = ANY(%s)",
+                    state,
+                    deal_ids,
+                )
+            )
+        self.browse().invalidate_model(["reservation_state"])
 
     def init(self):
         result = super().init()
@@ -443,6 +516,10 @@ class CrmLead(models.Model):
             raise AccessError(
                 self.env._("Losses are approved with the Approve loss button of the head of sales.")
             )
+        if "reservation_state" in vals:
+            raise AccessError(
+                self.env._("The reservation of a deal's goods follows the warehouse's documents.")
+            )
         if "active" in vals:
             if vals["active"]:
                 self._check_can_reopen()
@@ -570,7 +647,7 @@ class CrmLead(models.Model):
                     "Deal %(deal)s is won: only the head of sales reopens it.", deal=self.name
                 )
             )
-        self._check_can_leave_step()
+        self._check_can_leave_step(step)
         if step.is_won:
             self._check_can_close_won()
             return
@@ -603,9 +680,14 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _check_can_leave_step(self):
+    def _check_can_leave_step(self, target=None):
+        """What the current step asks before the deal leaves it for ``target`` (any step
+        when not given)."""
         self.ensure_one()
         step = self.scenario_step_id
+        # Going back is always allowed: the goods matter for the steps ahead.
+        if step.require_reserved and not self._is_step_back(target):
+            self._check_goods_reserved()
         missing = [
             field.field_description for field in step.required_field_ids if not self[field.name]
         ]
@@ -623,6 +705,24 @@ class CrmLead(models.Model):
                     fields=", ".join(missing),
                 )
             )
+
+    def _is_step_back(self, target):
+        steps = list(self._scenario_steps())
+        return bool(target) and target in steps and steps.index(target) < self._step_position()
+
+    def _check_goods_reserved(self):
+        """Checked on people's moves only: a delivery that moves the deal forward by its
+        documents has taken the goods anyway."""
+        if self.reservation_state in ("reserved", "delivered"):
+            return
+        labels = dict(self._fields["reservation_state"]._description_selection(self.env))
+        raise UserError(
+            self.env._(
+                "Reserve the goods of this deal before it leaves %(step)s (reserved: %(state)s).",
+                step=self.stage_id.name,
+                state=labels[self.reservation_state or "none"].lower(),
+            )
+        )
 
     def _check_can_close_won(self):
         """A deal is won with a customer, its confirmed orders paid and delivered in full."""
@@ -821,6 +921,18 @@ class CrmLead(models.Model):
                 "sale.order.line",
                 ["qty_delivered", "product_uom_qty", "qty_delivered_method", "invoice_lines"],
             ),
+            (
+                "stock.move",
+                [
+                    "state",
+                    "quantity",
+                    "product_qty",
+                    "product_uom_qty",
+                    "sale_line_id",
+                    "location_dest_id",
+                    "product_id",
+                ],
+            ),
             ("account.move", ["state", "move_type", "amount_total"]),
             ("account.move.line", ["display_type", "move_id", "price_total"]),
             (
@@ -841,10 +953,23 @@ class CrmLead(models.Model):
                 is_delivered=delivered,
                 quoted_untaxed=None if quoted is None else float(quoted),
                 rounding=rounding[lead_id],
+                qty_to_deliver=float(to_deliver),
+                qty_reserved=float(reserved),
+                has_delivered_goods=goods_delivered,
             )
-            for lead_id, sent, confirmed, total, untaxed, paid, delivered, quoted in (
-                self.env.cr.fetchall()
-            )
+            for (
+                lead_id,
+                sent,
+                confirmed,
+                total,
+                untaxed,
+                paid,
+                delivered,
+                quoted,
+                to_deliver,
+                reserved,
+                goods_delivered,
+            ) in self.env.cr.fetchall()
         }
 
     @api.model
@@ -887,6 +1012,7 @@ class CrmLead(models.Model):
         leads = leads.filtered(lambda lead: lead._is_in_funnel())
         facts = leads._document_facts()
         leads._follow_document_revenue(facts)
+        leads._follow_reservation(facts)
         moves = defaultdict(lambda: self.sudo().browse())
         notes = {}
         for lead in leads.filtered(lambda lead: lead.scenario_id.transition_mode == "auto"):
@@ -930,6 +1056,16 @@ class CrmLead(models.Model):
             revenue = lead.company_currency.round(revenue)
             if lead.company_currency.compare_amounts(lead.expected_revenue, revenue):
                 lead.expected_revenue = revenue
+
+    def _follow_reservation(self, facts):
+        """Write the reservation state of the deals whose state changed, one write per state."""
+        changed = defaultdict(self.browse)
+        for lead in self:
+            state = facts.get(lead.id, DocumentFacts()).reservation_state
+            if lead.reservation_state != state:
+                changed[state] |= lead
+        for state, leads in changed.items():
+            leads.write({"reservation_state": state})
 
     def _document_move(self, facts):
         """The step the documents send the deal to, and the chatter note saying why, in its

@@ -45,6 +45,12 @@ class CrmScenarioStep(models.Model):
         domain="[('model', '=', 'crm.lead'), ('store', '=', True)]",
         help="Fields of the deal that must be filled before it leaves this step.",
     )
+    require_reserved = fields.Boolean(
+        "Goods reserved to leave",
+        help="People move a deal on from this step only once the storable goods of its "
+        "confirmed orders are reserved in full (or delivered). Moving back, and the moves "
+        "its documents make, are not held.",
+    )
     instructions = fields.Html(translate=True, help="What the salesperson does on this step.")
 
     _sql_constraints = [

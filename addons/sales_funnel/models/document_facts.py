@@ -1,6 +1,10 @@
 from dataclasses import dataclass
 
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_is_zero
+
+# Quantities of different products and units are summed in their products' units: only
+# whether they are zero, or one reaches the other, matters.
+QTY_PRECISION = 5
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,11 @@ class DocumentFacts:
     is_delivered: bool = False
     quoted_untaxed: float | None = None
     rounding: float = 0.01
+    # Storable goods of the confirmed orders: still to deliver, and how much of that is
+    # reserved; whether any of them already left.
+    qty_to_deliver: float = 0.0
+    qty_reserved: float = 0.0
+    has_delivered_goods: bool = False
 
     @property
     def revenue(self):
@@ -46,6 +55,20 @@ class DocumentFacts:
         if not self.confirmed_total:
             return 100.0
         return min(100.0, 100.0 * self.paid_amount / self.confirmed_total)
+
+    @property
+    def reservation_state(self):
+        """``crm.lead.reservation_state``: none, partial, reserved or delivered."""
+        if float_is_zero(self.qty_to_deliver, precision_digits=QTY_PRECISION):
+            return "delivered" if self.has_delivered_goods else "none"
+        if (
+            float_compare(self.qty_reserved, self.qty_to_deliver, precision_digits=QTY_PRECISION)
+            >= 0
+        ):
+            return "reserved"
+        if float_is_zero(self.qty_reserved, precision_digits=QTY_PRECISION):
+            return "none"
+        return "partial"
 
     def satisfies(self, trigger):
         return {

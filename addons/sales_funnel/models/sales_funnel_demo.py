@@ -28,6 +28,7 @@ class SalesFunnelDemo(models.AbstractModel):
             lead = self._create_deal(team, spec)
             product = service if spec["step"] == len(team.scenario_id.step_ids) else goods
             self._play_steps(lead, spec, product)
+            self._draft_proposals(lead, spec, goods)
             self._close_or_neglect(lead, spec)
             self._spread_history(lead, spec["days"])
 
@@ -64,18 +65,39 @@ class SalesFunnelDemo(models.AbstractModel):
             elif step != lead.scenario_step_id:
                 lead._move_to_step(step)
 
-    def _send_quotation(self, lead, product, qty):
-        order = self.env["sale.order"].create(
+    def _quotation(self, lead, product, qty, discount=0.0):
+        return self.env["sale.order"].create(
             {
                 "partner_id": lead.partner_id.id,
                 "opportunity_id": lead.id,
                 "team_id": lead.team_id.id,
                 "user_id": lead.user_id.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
+                "order_line": [
+                    Command.create(
+                        {"product_id": product.id, "product_uom_qty": qty, "discount": discount}
+                    )
+                ],
             }
         )
+
+    def _send_quotation(self, lead, product, qty):
+        order = self._quotation(lead, product, qty)
         order.action_quotation_sent()
         return order
+
+    def _draft_proposals(self, lead, spec, product):
+        """Proposals still in draft, one per discount the spec lists: a variant of the deal's
+        sent quotation when it has one, and a discount beyond the company's limit waiting
+        for the head of sales' approval."""
+        for discount in spec.get("proposals", ()):
+            sent = lead.order_ids.filtered(lambda order: order.state == "sent")[:1]
+            if sent:
+                order = self.env["sale.order"].browse(sent.action_new_variant()["res_id"])
+                order.order_line.discount = discount
+            else:
+                order = self._quotation(lead, product, spec.get("qty", 5), discount)
+            if order.approval_required:
+                order.action_request_approval()
 
     def _invoice_and_pay(self, order):
         invoice = order._create_invoices()

@@ -15,3 +15,10 @@ from . import test_ui
 from . import test_ui_move_and_switch
 from . import test_funnel_report
 from . import test_ui_funnel
+from . import test_reservation_report
+from . import test_ui_reservations
+from . import test_proposals
+from . import test_proposal_report
+from . import test_ui_proposals
+from . import test_reservation_state
+from . import test_quotation_stock

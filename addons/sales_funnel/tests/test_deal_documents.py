@@ -40,8 +40,7 @@ class TestDealDocuments(SalesFunnelCommon):
             self._action_records("sales_funnel.action_deals_in_fulfilment", self.salesperson),
         )
         # The warehouse sees the reservation with its deal, without any CRM right.
-        moves = self._action_records("sales_funnel.action_deal_reservations", self.warehouse_user)
-        move = moves.filtered(lambda m: m.sale_line_id.order_id == order)
-        self.assertEqual(move.product_uom_qty, 3)
-        self.assertEqual(move.quantity, 3, "5 in stock: the 3 ordered are reserved")
-        self.assertEqual(move.with_user(self.warehouse_user).opportunity_id, self.deal)
+        rows = self._action_records("sales_funnel.action_deal_reservations", self.warehouse_user)
+        row = rows.filtered(lambda r: r.order_id == order)
+        self.assertEqual((row.ordered_qty, row.reserved_qty), (3, 3), "5 in stock: 3 reserved")
+        self.assertEqual(row.with_user(self.warehouse_user).lead_id.display_name, self.deal.name)
