@@ -18,6 +18,7 @@
         "views/res_partner_potential_views.xml",
         "report/active_sales_potential_report_views.xml",
         "report/active_sales_client_report_views.xml",
+        "report/sale_proposal_report_views.xml",
         "views/res_partner_portrait_views.xml",
     ],
     "demo": [

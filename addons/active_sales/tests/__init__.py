@@ -7,3 +7,4 @@ from . import test_client_ownership
 from . import test_client_report
 from . import test_ui
 from . import test_portrait
+from . import test_proposal_segments

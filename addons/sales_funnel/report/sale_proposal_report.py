@@ -27,7 +27,7 @@ class SaleProposalReport(models.Model):
         ],
         "sale.order.line": ["discount", "display_type", "order_id"],
         "crm.lead": ["stage_id"],
-        "res.partner": ["commercial_partner_id"],
+        "res.partner": ["commercial_partner_id", "country_id", "industry_id"],
         "res.company": ["currency_id"],
     }
 
@@ -37,6 +37,8 @@ class SaleProposalReport(models.Model):
     team_id = fields.Many2one("crm.team", "Sales team", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", "Customer company", readonly=True)
+    country_id = fields.Many2one("res.country", "Customer country", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", "Customer industry", readonly=True)
     lead_id = fields.Many2one("crm.lead", "Deal", readonly=True)
     stage_id = fields.Many2one("crm.stage", "Deal step", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -56,11 +58,24 @@ class SaleProposalReport(models.Model):
     discount_max = fields.Float("Biggest discount (%)", readonly=True, aggregator="max")
     nbr = fields.Integer("Quotations", readonly=True)
 
+    def _client_segment_columns(self):
+        """The client's segments, as columns read from its company (``client``): the
+        addons that segment clients add theirs."""
+        return {
+            "country_id": SQL("client.country_id"),
+            "industry_id": SQL("client.industry_id"),
+        }
+
     @property
     def _table_query(self):
+        segments = SQL(", ").join(
+            SQL("%s AS %s", expression, SQL.identifier(name))
+            for name, expression in self._client_segment_columns().items()
+        )
         return SQL(
             """
-            SELECT so.id,
+            SELECT %(segments)s,
+                   so.id,
                    so.id AS order_id,
                    so.date_order AS date,
                    so.user_id,
@@ -81,6 +96,7 @@ class SaleProposalReport(models.Model):
               FROM sale_order so
               JOIN res_company company ON company.id = so.company_id
          LEFT JOIN res_partner partner ON partner.id = so.partner_id
+         LEFT JOIN res_partner client ON client.id = partner.commercial_partner_id
          LEFT JOIN crm_lead lead ON lead.id = so.opportunity_id
          LEFT JOIN (
                 SELECT line.order_id,
@@ -90,5 +106,6 @@ class SaleProposalReport(models.Model):
                  WHERE line.display_type IS NULL
               GROUP BY line.order_id
              ) lines ON lines.order_id = so.id
-            """
+            """,
+            segments=segments,
         )

@@ -105,6 +105,25 @@ class TestProposalReport(SalesFunnelCommon):
             },
         )
 
+    def test_numbers_per_client_segment(self):
+        """Segments are the client company's, whoever of its people the quotation went to."""
+        industry = self.env["res.partner.industry"].create({"name": "Joinery"})
+        self.client.write({"industry_id": industry.id, "country_id": self.env.ref("base.ua").id})
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": self.client.id})
+        self._order(self._new_deal(), [(2, 0.0)], partner_id=contact.id)
+        groups = self._report()._read_group(
+            [("user_id", "in", self.users.ids)],
+            ["industry_id", "country_id"],
+            ["nbr:sum", "amount_untaxed:sum"],
+        )
+        self.assertEqual(
+            [
+                (ind.name, country.code, nbr, round(amount, 2))
+                for ind, country, nbr, amount in groups
+            ],
+            [("Joinery", "UA", 5, 1160.0)],
+        )
+
     def test_amounts_in_the_company_currency(self):
         currency = self.env.ref("base.EUR")
         if currency == self.company.currency_id:
