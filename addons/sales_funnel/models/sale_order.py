@@ -64,6 +64,10 @@ class SaleOrder(models.Model):
         help="A line's discount or the margin is beyond what the company allows without the "
         "approval of the head of sales.",
     )
+    approval_outdated = fields.Boolean(
+        compute="_compute_approval_required",
+        help="The lines went past the discount or the margin the head of sales approved.",
+    )
     approval_state = fields.Selection(
         [
             ("none", "Not requested"),
@@ -99,10 +103,16 @@ class SaleOrder(models.Model):
         "amount_untaxed",
         "company_id.proposal_max_discount",
         "company_id.proposal_min_margin",
+        "approval_state",
+        "approved_discount",
+        "approved_margin",
     )
     def _compute_approval_required(self):
         for order in self:
             order.approval_required = bool(order._approval_reasons())
+            order.approval_outdated = order.approval_state == "approved" and bool(
+                order._beyond_approval_message()
+            )
 
     @api.depends("state", "validity_date", "approval_state", "approval_required")
     def _compute_proposal_state(self):
@@ -216,8 +226,10 @@ class SaleOrder(models.Model):
     def _approval_error_message(self):
         """Why the quotation cannot leave the salesperson yet, or False."""
         self.ensure_one()
-        if self.state not in OPEN_STATES or self.approval_state == "approved":
+        if self.state not in OPEN_STATES:
             return False
+        if self.approval_state == "approved":
+            return self._beyond_approval_message()
         reasons = self._approval_reasons()
         if not reasons:
             return False
@@ -228,6 +240,30 @@ class SaleOrder(models.Model):
             )
         return self.env._(
             "%(reasons)s: ask the head of sales to approve it.", reasons="; ".join(reasons)
+        )
+
+    def _beyond_approval_message(self):
+        """The head approved a discount up to, and a margin down to, what the quotation had:
+        lines that went past them since, however they changed (a price list's update
+        computes discounts without writing them), need a new approval."""
+        self.ensure_one()
+        discount = self._max_discount()
+        margin = self.margin_percent * 100
+        beyond = float_compare(discount, self.approved_discount, precision_digits=2) > 0 or (
+            self._approval_reasons()
+            and float_compare(margin, self.approved_margin, precision_digits=2) < 0
+        )
+        if not beyond:
+            return False
+        return self.env._(
+            "%(name)s now gives a discount of %(discount)s%% and a margin of %(margin)s%%; the "
+            "head of sales approved a discount up to %(approved_discount)s%% and a margin of "
+            "%(approved_margin)s%%: ask for a new approval.",
+            name=self.name,
+            discount=_percent(discount),
+            margin=_percent(margin),
+            approved_discount=_percent(self.approved_discount),
+            approved_margin=_percent(self.approved_margin),
         )
 
     def _check_approved(self):
@@ -311,7 +347,9 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state not in OPEN_STATES:
             raise UserError(self.env._("Only a quotation is approved, not %s.", self.name))
-        if self.approval_state in ("pending", "approved"):
+        if self.approval_state == "pending" or (
+            self.approval_state == "approved" and not self.approval_outdated
+        ):
             raise UserError(
                 self.env._("The approval of %s is already requested or given.", self.name)
             )

@@ -244,6 +244,30 @@ class TestProposals(SalesFunnelCommon):
             with self.assertRaises(UserError):
                 order.with_user(self.salesperson).action_quotation_sent()
 
+    def test_discount_past_the_approved_one_is_refused_however_it_came(self):
+        """A price list's update computes the lines' discounts without a write."""
+        order = self._requested()
+        order.with_user(self.head).action_approve()
+        self.env.cr.execute(
+            "UPDATE sale_order_line SET discount = 25 WHERE order_id = %s", [order.id]
+        )
+        order.invalidate_recordset()
+        order.order_line.invalidate_recordset()
+        with self.assertRaises(UserError) as refused:
+            order.action_quotation_sent()
+        self.assertIn("approved a discount up to 15%", str(refused.exception))
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        # The salesperson asks again; approved at 25%, it goes.
+        self.assertTrue(order.approval_outdated)
+        order.action_request_approval()
+        self.assertEqual(order.approval_state, "pending")
+        order.with_user(self.head).action_approve()
+        self.assertEqual(order.approved_discount, 25.0)
+        order.action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+
     def test_lines_back_within_limits_keep_the_approval(self):
         order = self._requested()
         order.with_user(self.head).action_approve()
