@@ -117,6 +117,13 @@ def deal_id(db, name):
     return int(rows[0][0])
 
 
+def quotation_to_approve(db):
+    rows = sql(db, "select id from sale_order where approval_state = 'pending' order by id limit 1")
+    if not rows:
+        raise ScreenError(f"The database {db} has no quotation waiting for approval: not the demo?")
+    return int(rows[0][0])
+
+
 class OdooServer:
     def __init__(self, db):
         self.db = db
@@ -353,13 +360,14 @@ class Chromium:
 
 
 class Screens:
-    """The seven screens, each in a new browser context as the user of its role."""
+    """The nine screens, each in a new browser context as the user of its role."""
 
     def __init__(self, server, browser, out, db):
         self.server, self.browser, self.out = server, browser, out
         self.team = xmlid(db, "sales_funnel.crm_team_active_sales")
         self.move_deal = deal_id(db, "Workshop tools for Deco Addict")
         self.history_deal = deal_id(db, "Drills for The Jackson Group")
+        self.quotation = quotation_to_approve(db)
 
     def take(self):
         self.pipeline()
@@ -369,6 +377,8 @@ class Screens:
         self.debtor_notices()
         self.stage_history()
         self.funnel()
+        self.proposal_approval()
+        self.reservations()
 
     def open_as(self, login, path, selector, what):
         self.browser.new_page(self.server.url, self.server.session(login, login))
@@ -456,6 +466,21 @@ class Screens:
         self.browser.wait_for(".o_funnel_body:not(.opacity-50) canvas", what)
         time.sleep(0.5)
         self.shot("funnel", "head", what)
+
+    def proposal_approval(self):
+        what = "a quotation waiting for the head's approval"
+        path = f"/odoo/action-sale.action_quotations_with_onboarding/{self.quotation}"
+        self.open_as("head", path, ".o_form_view button[name=action_approve]", what)
+        self.shot("proposal-approval", "head", what)
+
+    def reservations(self):
+        what = "the reservations for deals"
+        path = "/odoo/action-sales_funnel.action_deal_reservations"
+        self.open_as("warehouse", path, ".o_searchview .o_facet_remove", what)
+        # Every order line, not only those missing goods: the demo has stock for all.
+        self.browser.click(".o_searchview .o_facet_remove", what)
+        self.browser.wait_for(".o_list_view .o_data_row", what)
+        self.shot("reservations", "warehouse", what)
 
 
 def main():

@@ -64,6 +64,11 @@ class SaleOrder(models.Model):
         help="A line's discount or the margin is beyond what the company allows without the "
         "approval of the head of sales.",
     )
+    approval_reasons = fields.Char(
+        "Why approval",
+        compute="_compute_approval_required",
+        help="The limits of the company the quotation goes past.",
+    )
     approval_outdated = fields.Boolean(
         compute="_compute_approval_required",
         help="The lines went past the discount or the margin the head of sales approved.",
@@ -109,7 +114,9 @@ class SaleOrder(models.Model):
     )
     def _compute_approval_required(self):
         for order in self:
-            order.approval_required = bool(order._approval_reasons())
+            reasons = order._approval_reasons()
+            order.approval_required = bool(reasons)
+            order.approval_reasons = "; ".join(reasons)
             order.approval_outdated = order.approval_state == "approved" and bool(
                 order._beyond_approval_message()
             )

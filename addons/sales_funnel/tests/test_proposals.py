@@ -107,6 +107,10 @@ class TestProposals(SalesFunnelCommon):
     def test_discount_above_the_threshold_needs_approval(self):
         order = self._quotation(15.0)
         self.assertTrue(order.approval_required)
+        self.assertEqual(
+            order.approval_reasons,
+            "This quotation gives a discount of 15% (the company allows 10% without approval)",
+        )
         self.assertEqual(order.proposal_state, "to_approve")
         with self.assertRaises(UserError) as sent:
             order.action_quotation_send()
