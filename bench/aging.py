@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from datetime import date, timedelta
 
-from benchlib import ODOO_SRC, REPO, create_database, explain, odoo_options, timed
+from benchlib import REPO, bench_registry, explain, timed
 
 LOG = REPO / "var" / "log" / "bench_install.log"
 DB = "receivables_bench"
@@ -958,20 +958,12 @@ def print_report(result, wall):
 def main():
     args = parse_args()
     wall = time.perf_counter()
-    if str(ODOO_SRC) not in sys.path:
-        sys.path.insert(0, str(ODOO_SRC))
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
     today = date.today()
     as_of = args.as_of or today - timedelta(days=30)
-    if not args.reuse:
-        print(f"==> Installing receivables into a new database {DB} (no demo data)", flush=True)
-        start = time.perf_counter()
-        create_database(DB, "receivables", LOG)
-        print(f"  installed in {time.perf_counter() - start:.0f} s")
-    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
-    registry = Registry(DB)
+    registry = bench_registry(DB, "receivables", LOG, args.reuse)
+    import odoo  # noqa: PLC0415 -- importable once bench_registry put it on the path
+
     if not args.reuse:
         print(f"==> Generating {args.lines:,} open receivable lines in SQL", flush=True)
         with registry.cursor() as cr:

@@ -53,6 +53,28 @@ def create_database(db, module, log):
         sys.exit(f"Installing {module} into {db} failed (log: {log}).")
 
 
+def bench_registry(db, module, log, reuse):
+    """The registry of ``db``: a new database with ``module`` installed (without demo data),
+    or the existing one when ``reuse``."""
+    if str(ODOO_SRC) not in sys.path:
+        sys.path.insert(0, str(ODOO_SRC))
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    if not reuse:
+        print(f"==> Installing {module} into a new database {db} (no demo data)", flush=True)
+        start = time.perf_counter()
+        create_database(db, module, log)
+        print(f"  installed in {time.perf_counter() - start:.0f} s")
+    odoo.tools.config.parse_config([*odoo_options(db), "--log-level=warn"], setup_logging=True)
+    return Registry(db)
+
+
+def print_targets(checks):
+    """``checks``: (target, met) pairs, on one line."""
+    print("targets: " + "; ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in checks))
+
+
 def timed(call, runs, before=None):
     """One warm-up call, then ``runs`` timed calls; ``before`` runs untimed before each call
     (to drop the ORM cache, as a new request would). Returns (last result, best, median)."""

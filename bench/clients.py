@@ -26,7 +26,13 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from aging import generate
-from benchlib import ODOO_SRC, REPO, create_database, explain, odoo_options, timed
+from benchlib import (
+    REPO,
+    bench_registry,
+    explain,
+    print_targets,
+    timed,
+)
 
 LOG = REPO / "var" / "log" / "bench_clients_install.log"
 DB = "clients_bench"
@@ -205,7 +211,7 @@ def print_report(result):
         (f"job <= {TARGET_SECONDS:g} s for every client", result["best"] <= TARGET_SECONDS),
         (f">= {TARGET_ORM_RATIO:g}x the ORM loop per client", ratio >= TARGET_ORM_RATIO),
     ]
-    print("targets: " + "; ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in checks))
+    print_targets(checks)
 
 
 # ----------------------------------------------------------------------------------------
@@ -926,18 +932,10 @@ def print_reports(result):
 def main():
     args = parse_args()
     wall = time.perf_counter()
-    if str(ODOO_SRC) not in sys.path:
-        sys.path.insert(0, str(ODOO_SRC))
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    if not args.reuse:
-        print(f"==> Installing active_sales into a new database {DB} (no demo data)", flush=True)
-        start = time.perf_counter()
-        create_database(DB, "active_sales", LOG)
-        print(f"  installed in {time.perf_counter() - start:.0f} s")
-    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
-    registry = Registry(DB)
+    registry = bench_registry(DB, "active_sales", LOG, args.reuse)
+    import odoo  # noqa: PLC0415 -- importable once bench_registry put it on the path
+
     if not args.reuse:
         print(f"==> Generating {args.clients:,} clients and {args.invoices:,} invoices in SQL")
         with registry.cursor() as cr:

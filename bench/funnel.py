@@ -24,7 +24,16 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import requests
-from benchlib import ODOO_SRC, REPO, create_database, explain, free_port, odoo_options, timed
+from benchlib import (
+    ODOO_SRC,
+    REPO,
+    bench_registry,
+    explain,
+    free_port,
+    odoo_options,
+    print_targets,
+    timed,
+)
 
 LOG = REPO / "var" / "log" / "bench_funnel_install.log"
 SERVER_LOG = REPO / "var" / "log" / "bench_funnel_server.log"
@@ -582,24 +591,16 @@ def print_report(result):
             for label in ("salesperson", "head")
         ),
     ]  # fmt: skip
-    print("targets: " + "; ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in checks))
+    print_targets(checks)
 
 
 def main():
     args = parse_args()
     wall = time.perf_counter()
-    if str(ODOO_SRC) not in sys.path:
-        sys.path.insert(0, str(ODOO_SRC))
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    if not args.reuse:
-        print(f"==> Installing sales_funnel into a new database {DB} (no demo data)", flush=True)
-        start = time.perf_counter()
-        create_database(DB, "sales_funnel", LOG)
-        print(f"  installed in {time.perf_counter() - start:.0f} s")
-    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
-    registry = Registry(DB)
+    registry = bench_registry(DB, "sales_funnel", LOG, args.reuse)
+    import odoo  # noqa: PLC0415 -- importable once bench_registry put it on the path
+
     if not args.reuse:
         print(f"==> Generating {args.deals:,} deals and their stage visits in SQL", flush=True)
         with registry.cursor() as cr:

@@ -19,7 +19,13 @@ import time
 from collections import defaultdict
 from datetime import datetime
 
-from benchlib import ODOO_SRC, REPO, create_database, explain, odoo_options, timed
+from benchlib import (
+    REPO,
+    bench_registry,
+    explain,
+    print_targets,
+    timed,
+)
 
 LOG = REPO / "var" / "log" / "bench_reservations_install.log"
 DB = "reservations_bench"
@@ -384,24 +390,16 @@ def print_report(result):
         (f"by warehouse and product <= {TARGET_SECONDS:g} s", best <= TARGET_SECONDS),
         (f"by expected week <= {TARGET_SECONDS:g} s", week_best <= TARGET_SECONDS),
     ]
-    print("targets: " + "; ".join(f"{name}: {'PASS' if ok else 'FAIL'}" for name, ok in checks))
+    print_targets(checks)
 
 
 def main():
     args = parse_args()
     wall = time.perf_counter()
-    if str(ODOO_SRC) not in sys.path:
-        sys.path.insert(0, str(ODOO_SRC))
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    if not args.reuse:
-        print(f"==> Installing sales_funnel into a new database {DB} (no demo data)", flush=True)
-        start = time.perf_counter()
-        create_database(DB, "sales_funnel", LOG)
-        print(f"  installed in {time.perf_counter() - start:.0f} s")
-    odoo.tools.config.parse_config([*odoo_options(DB), "--log-level=warn"], setup_logging=True)
-    registry = Registry(DB)
+    registry = bench_registry(DB, "sales_funnel", LOG, args.reuse)
+    import odoo  # noqa: PLC0415 -- importable once bench_registry put it on the path
+
     if not args.reuse:
         print(f"==> Generating {args.lines:,} confirmed order lines and their moves in SQL")
         with registry.cursor() as cr:
