@@ -6,6 +6,7 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def init(self):
+        result = super().init()
         # A client's sales, read each time one of their invoices is posted and for every
         # client each night: from this index alone, not from the journal entries' rows.
         self.env.cr.execute("DROP INDEX IF EXISTS account_move_client_sales")
@@ -25,6 +26,7 @@ class AccountMove(models.Model):
                        INCLUDE (id, amount_total_signed)
                     WHERE move_type = 'out_invoice' AND state = 'posted'"""
             )
+        return result
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

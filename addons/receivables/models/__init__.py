@@ -1,3 +1,4 @@
+from . import account_move_line
 from . import crm_lead
 from . import mail_template
 from . import receivables_aging_report

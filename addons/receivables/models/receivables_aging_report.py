@@ -224,7 +224,10 @@ class ReceivablesAgingReport(models.Model):
         Sums need no per-line open amount: each line adds its residual and each partial after
         the date its amount, to the line's bucket when the line is a debt (positive balance),
         to the client's credits otherwise; grouped by partner, debt or credit and bucket into
-        a small set, in parallel. The credits then pay the oldest buckets first
+        a small set, in parallel. A later partial finds its line in the index of reconciled
+        lines (``account_move_line_reconciled_aging``: Odoo numbers every line a partial
+        touches, ``matching_number``) instead of a second pass over every receivable line.
+        The credits then pay the oldest buckets first
         (``through_bN``: the debts of bucket N and every older one); what is left of them
         stays in "not due" as a negative amount. The oldest days overdue are those of the
         oldest bucket still owed."""
@@ -232,20 +235,12 @@ class ReceivablesAgingReport(models.Model):
         limits = [company[name] for name in company._aging_limit_fields()]
         return SQL(
             """
-            WITH receivable_lines AS NOT MATERIALIZED (
-                SELECT aml.*
+            WITH contributions AS (
+                SELECT aml.partner_id, aml.balance > 0 AS is_debt,
+                       %(date)s::date - COALESCE(aml.date_maturity, aml.date) AS days,
+                       aml.amount_residual AS amount
                   FROM account_move_line aml
-                 WHERE aml.account_id = ANY(%(accounts)s)
-                   AND aml.parent_state = 'posted'
-                   AND aml.date <= %(date)s
-                   AND aml.company_id = %(company)s
-                   AND %(where)s
-            ), contributions AS (
-                SELECT partner_id, balance > 0 AS is_debt,
-                       %(date)s::date - COALESCE(date_maturity, date) AS days,
-                       amount_residual AS amount
-                  FROM receivable_lines
-                 WHERE amount_residual != 0
+                 WHERE %(receivable)s AND aml.amount_residual != 0
              UNION ALL
                 SELECT aml.partner_id, aml.balance > 0,
                        %(date)s::date - COALESCE(aml.date_maturity, aml.date), later.amount
@@ -257,7 +252,8 @@ class ReceivablesAgingReport(models.Model):
                           FROM account_partial_reconcile apr
                          WHERE apr.max_date > %(date)s AND apr.company_id = %(company)s
                        ) AS later
-                  JOIN receivable_lines aml ON aml.id = later.line_id
+                  JOIN account_move_line aml ON aml.id = later.line_id
+                 WHERE %(receivable)s AND aml.matching_number IS NOT NULL
             ), grouped AS (
                 SELECT partner_id, is_debt, %(bucket)s AS bucket,
                        SUM(amount) AS amount, MAX(days) FILTER (WHERE amount > 0) AS days
@@ -310,10 +306,25 @@ class ReceivablesAgingReport(models.Model):
             """,
             date=as_of_date,
             company=company.id,
-            accounts=self._receivable_account_ids(company),
-            where=where or SQL("TRUE"),
+            receivable=self._receivable_lines_sql(as_of_date, company, where),
             bucket=self._bucket_sql(SQL("days"), limits),
             digits=company.currency_id.decimal_places,
+        )
+
+    @api.model
+    def _receivable_lines_sql(self, as_of_date, company, where=None):
+        """The condition on ``aml`` of the company's posted receivable lines dated on or
+        before the date that meet ``where``."""
+        return SQL(
+            """aml.account_id = ANY(%(accounts)s)
+               AND aml.parent_state = 'posted'
+               AND aml.date <= %(date)s
+               AND aml.company_id = %(company)s
+               AND %(where)s""",
+            accounts=self._receivable_account_ids(company),
+            date=as_of_date,
+            company=company.id,
+            where=where or SQL("TRUE"),
         )
 
     @api.model
