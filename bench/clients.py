@@ -10,8 +10,7 @@ equal to the job's statuses; the time per client of both and the ratio. Then the
 base reports (``active.sales.client.report.get_report``: summary, overdue, contact and, when
 the addon has it, qualification) for the last complete month, as the head of sales and as
 one salesperson, against a bare SQL bound each, on data generated for them in SQL (status
-history, potentials, owners, calls, meetings, activities, quotations); indexes tried in the
-run's transaction, rolled back. See bench/README.md.
+history, potentials, owners, calls, meetings, activities, quotations). See bench/README.md.
 
     PYTHONPATH=/opt/odoo .venv/bin/python bench/clients.py [--clients 200000] [--reuse]
 """
@@ -650,7 +649,8 @@ def bare_queries(report, period, user_id):
     both: every client in scope read once from ``res_partner`` and grouped by the report's
     rows (the current status for the summary, the salesperson for the others); the summary
     and the contact report also join the payments of the period per client (the period's
-    partials through their debit line's partner: no invoice, no payment move); the overdue
+    partials and the client each one paid, ``paid_client_id``: no journal item, no
+    invoice, no payment move, no company); the overdue
     report groups by whole months held too, the qualification report by ABC class and
     qualification. No history, no potential, no calls, meetings, quotations, unpaid
     invoices or activities, no access rule: any way of computing the report reads at least
@@ -686,11 +686,10 @@ def bare_queries(report, period, user_id):
             SQL(
                 """SELECT %s, COUNT(*), SUM(paid.amount)
                      FROM res_partner client
-                LEFT JOIN (SELECT debit.partner_id AS id, SUM(partial.amount) AS amount
+                LEFT JOIN (SELECT partial.paid_client_id AS id, SUM(partial.amount) AS amount
                              FROM account_partial_reconcile partial
-                             JOIN account_move_line debit ON debit.id = partial.debit_move_id
                             WHERE partial.max_date BETWEEN %s AND %s
-                         GROUP BY debit.partner_id) paid ON paid.id = client.id
+                         GROUP BY partial.paid_client_id) paid ON paid.id = client.id
                     WHERE %s AND client.create_date < %s
                  GROUP BY 1""",
                 key,
@@ -771,30 +770,6 @@ def time_reports(users, period, runs, reports):
     return timings
 
 
-# Indexes tried in the bench database, each in a savepoint rolled back after it: (what,
-# its tables, the statements, the reports to time again). See bench/README.md.
-INDEX_TRIALS = [
-    (
-        "covering indexes on the ids of journal items and entries (payments)",
-        "account_move_line, account_move",
-        """CREATE INDEX bench_aml_id_cover ON account_move_line (id)
-                   INCLUDE (move_id, partner_id);
-           CREATE INDEX bench_am_id_cover ON account_move (id)
-                   INCLUDE (move_type, state, commercial_partner_id)""",
-        ("summary", "contact"),
-    ),
-    (
-        "a covering partial index on the open customer invoices (unpaid)",
-        "account_move",
-        """CREATE INDEX bench_am_unpaid ON account_move (commercial_partner_id)
-                   INCLUDE (company_id, amount_residual_signed)
-             WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
-               AND payment_state IN ('not_paid', 'partial')""",
-        ("contact",),
-    ),
-]
-
-
 def report_counts(env, period):
     previous = period.previous()
     env.cr.execute(
@@ -852,7 +827,6 @@ def measure_reports(root, args):
         "timings": timings,
         "logins": {"head": head.login, "salesperson": salesperson.login},
         "slowest": slowest,
-        "trials": [],
     }
     if args.explain:
         explain_report(
@@ -860,22 +834,6 @@ def measure_reports(root, args):
             f"the {slowest} report (head, the period)",
             report_query(users["head"], slowest, period),
         )
-    for label, table, statement, trial_reports in INDEX_TRIALS:
-        print(f"==> trying {label}", flush=True)
-        root.cr.execute("SAVEPOINT bench_trial")
-        start = time.perf_counter()
-        root.cr.execute(statement)
-        root.cr.execute(f"ANALYZE {table}")
-        built = time.perf_counter() - start
-        # As the salesperson: the head's plans turn on the abandoned clients' join (see
-        # bench/README.md), which no index changes.
-        with_index = time_reports(
-            {"salesperson": users["salesperson"]}, period, args.report_runs,
-            [report for report in trial_reports if report in reports],
-        )  # fmt: skip
-        result["trials"].append((label, built, with_index))
-        root.cr.execute("ROLLBACK TO SAVEPOINT bench_trial")
-        root.invalidate_all()
     return result
 
 
@@ -909,15 +867,6 @@ def print_reports(result):
                 f"{seconds(timing['best'])} best, median {seconds(timing['median'])}   "
                 f"bare bound {seconds(timing['bare_best'])}, median "
                 f"{seconds(timing['bare_median'])}   get_report / bound {ratio}"
-            )
-    for label, built, with_index in result["trials"]:
-        for (user, report), timing in with_index.items():
-            before = timings[user, report]["best"]
-            gain = f"{before / timing['best']:.1f}x" if before and timing["best"] else "-"
-            print(
-                f"with {label} (built in {built:.1f} s): {report} as the {user}: "
-                f"{seconds(timing['best'], 0)} best, median {seconds(timing['median'], 0)} "
-                f"(without: {seconds(before, 0)}, {gain})"
             )
     worst = [timing["best"] for timing in timings.values()]
     passed = all(best is not None and best <= TARGET_REPORT_SECONDS for best in worst)

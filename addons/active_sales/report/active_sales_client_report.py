@@ -567,17 +567,12 @@ class ActiveSalesClientReport(models.AbstractModel):
         """Payments reconciled in the period with each client's posted invoices (credit
         notes set against invoices are not payments)."""
         return SQL(
-            """SELECT invoice.commercial_partner_id AS id, SUM(partial.amount) AS amount
+            """SELECT partial.paid_client_id AS id, SUM(partial.amount) AS amount
                  FROM account_partial_reconcile partial
-                 JOIN account_move_line debit ON debit.id = partial.debit_move_id
-                 JOIN account_move invoice ON invoice.id = debit.move_id
-                 JOIN account_move_line credit ON credit.id = partial.credit_move_id
-                 JOIN account_move payment ON payment.id = credit.move_id
-                WHERE invoice.move_type = 'out_invoice' AND invoice.state = 'posted'
-                  AND payment.move_type = 'entry'
+                WHERE partial.paid_invoice_id IS NOT NULL
                   AND partial.company_id = %s
                   AND partial.max_date BETWEEN %s AND %s
-             GROUP BY invoice.commercial_partner_id""",
+             GROUP BY partial.paid_client_id""",
             self.env.company.id,
             period.first_day,
             period.last_day,

@@ -223,12 +223,8 @@ class CrmManagerRating(models.AbstractModel):
                 """
                 SELECT invoice.invoice_user_id, SUM(partial.amount)
                   FROM account_partial_reconcile partial
-                  JOIN account_move_line debit ON debit.id = partial.debit_move_id
-                  JOIN account_move invoice ON invoice.id = debit.move_id
-                  JOIN account_move_line credit ON credit.id = partial.credit_move_id
-                  JOIN account_move payment ON payment.id = credit.move_id
-                 WHERE invoice.move_type = 'out_invoice' AND invoice.state = 'posted'
-                   AND payment.move_type = 'entry'
+                  JOIN account_move invoice ON invoice.id = partial.paid_invoice_id
+                 WHERE partial.paid_invoice_id IS NOT NULL
                    AND partial.company_id = %(company)s
                    AND partial.max_date BETWEEN %(first)s AND %(last)s
                    %(users)s

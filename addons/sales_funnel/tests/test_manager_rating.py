@@ -19,7 +19,8 @@ class TestManagerRating(SalesFunnelCommon):
         cls.product.standard_price = 60.0
         sally, oscar = cls.salesperson, cls.salesperson_other
         march_invoice = cls._customer_move("out_invoice", sally, "2026-03-10", 1000.0)
-        cls._customer_move("out_refund", sally, "2026-03-20", 200.0)
+        cls.march_refund = cls._customer_move("out_refund", sally, "2026-03-20", 200.0)
+        cls.march_invoice = march_invoice
         cls._customer_move("out_invoice", oscar, "2026-02-15", 500.0)
         cls._register_payment(march_invoice, amount=600.0, date="2026-03-25")
         cls._order(sally, "2026-03-05 10:00:00", qty=10, discount=10.0)
@@ -101,6 +102,9 @@ class TestManagerRating(SalesFunnelCommon):
         rating = self.env["crm.manager.rating"].with_user(user or self.head)
         return rating.get_rating("2026-03-01", "2026-03-31", domain)
 
+    def _sally_payments(self):
+        return self._row(self._rating(), self.salesperson)["payments"]
+
     def _row(self, rating, user):
         return next(row for row in rating["rows"] if row["user_id"] == user.id)
 
@@ -148,6 +152,31 @@ class TestManagerRating(SalesFunnelCommon):
         self.assertEqual(oscar["previous"]["win_rate"], 0.0)
         self.assertEqual((rating["totals"]["revenue"], rating["totals"]["lost"]), (800.0, 2))
         self.assertEqual(rating["totals"]["previous"]["revenue"], 500.0)
+
+    def test_payments_are_what_payments_paid(self):
+        """A credit note set against the invoice is no payment; a payment taken back is
+        none any more; the partials already there when the addon is installed are read as
+        the ORM decides them."""
+        (self.march_invoice | self.march_refund).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(self._sally_payments(), 600.0, "the credit note is not a payment")
+        partials = self.march_invoice.line_ids.matched_credit_ids
+        self.assertEqual(
+            sorted(partial.paid_client_id.id for partial in partials), [False, self.client.id]
+        )
+        decided = {partial.id: partial.paid_invoice_id.id for partial in partials}
+        self.env.cr.execute(
+            "UPDATE account_partial_reconcile SET paid_invoice_id = NULL, paid_client_id = NULL"
+            " WHERE id = ANY(%s)",
+            [partials.ids],
+        )
+        self.env["account.partial.reconcile"]._fill_paid_invoices()
+        partials.invalidate_recordset()
+        self.assertEqual({partial.id: partial.paid_invoice_id.id for partial in partials}, decided)
+        payment_line = partials.filtered("paid_invoice_id").credit_move_id
+        payment_line.remove_move_reconcile()
+        self.assertEqual(self._sally_payments(), 0.0, "the payment taken back")
 
     def test_a_salesperson_is_rated_alone(self):
         rating = self._rating(user=self.salesperson, domain=[("id", "=", self.head.id)])
