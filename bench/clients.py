@@ -471,12 +471,16 @@ REPORT_INSERTS = [
         """,
     ),
 ]
+# The activities and the attendees go before their meetings: each meeting deleted looks for
+# its own in both tables, through no index (calendar_event_id, event_id).
 EARLIER_DATA = """
 DELETE FROM res_partner_potential;
 DELETE FROM mail_message WHERE model = 'res.partner'
                            AND body IN ('<p>Called the client</p>', '<p>Bench note</p>');
-DELETE FROM calendar_event WHERE res_model = 'res.partner' AND name LIKE 'Meeting with %%';
 DELETE FROM mail_activity WHERE res_model = 'res.partner' AND summary = 'Contact per the norm';
+DELETE FROM calendar_attendee WHERE event_id IN (
+    SELECT id FROM calendar_event WHERE res_model = 'res.partner' AND name LIKE 'Meeting with %%');
+DELETE FROM calendar_event WHERE res_model = 'res.partner' AND name LIKE 'Meeting with %%';
 DELETE FROM sale_order WHERE name LIKE 'BQ%%'
 """
 REPORT_TABLES = (

@@ -5,6 +5,7 @@ from . import res_company
 from . import res_config_settings
 from . import account_move
 from . import mail_activity
+from . import mail_message
 from . import crm_manager_rating
 from . import res_partner_potential
 from . import res_partner_potential_line

@@ -204,37 +204,52 @@ class ResPartner(models.Model):
     def _abandoned_clients_sql(self):
         """The clients with a salesperson who have no open activity, or whose last contact
         (their creation, if never) is older than their contact norm."""
+        return SQL("SELECT client.id FROM res_partner client WHERE %s", self._is_abandoned_sql())
+
+    @api.model
+    def _is_abandoned_sql(self):
+        """Whether ``client`` (a row of res_partner) is abandoned, as an SQL condition that a
+        report reading its clients tests on each row, with no second pass over them."""
         self.flush_model(
             ["commercial_partner_id", "company_id", "user_id", "active", "abc_class",
              "contact_norm_days", "last_contact_date"]
         )  # fmt: skip
         self.env["mail.activity"].flush_model(["res_model", "res_id", "active"])
-        self.env["res.company"].flush_model(
-            ["active_sales_contact_days_a", "active_sales_contact_days_b",
-             "active_sales_contact_days_c", "active_sales_contact_days"]
-        )  # fmt: skip
         return SQL(
-            """
-            SELECT client.id
-              FROM res_partner client
-              JOIN res_company company ON company.id = COALESCE(client.company_id, %(company)s)
-             WHERE client.id = client.commercial_partner_id
+            """client.id = client.commercial_partner_id
                AND client.user_id IS NOT NULL
                AND (NOT EXISTS (SELECT 1 FROM mail_activity activity
                                  WHERE activity.res_model = 'res.partner'
                                    AND activity.res_id = client.id
                                    AND activity.active)
                     OR COALESCE(client.last_contact_date, client.create_date::date)
-                       + COALESCE(NULLIF(client.contact_norm_days, 0),
-                                  CASE client.abc_class
-                                       WHEN 'a' THEN company.active_sales_contact_days_a
-                                       WHEN 'b' THEN company.active_sales_contact_days_b
-                                       WHEN 'c' THEN company.active_sales_contact_days_c
-                                       ELSE company.active_sales_contact_days END)
-                       < %(today)s)
-            """,
-            company=self.env.company.id,
+                       + %(norm)s < %(today)s)""",
+            norm=self._contact_norm_sql(),
             today=fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _contact_norm_sql(self):
+        """The days between two contacts with ``client``: their own norm, else their
+        company's (the active one's for a client shared by every company) for their ABC
+        class. The companies' norms are constants of the statement, not a join."""
+        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        by_company = SQL(" ").join(
+            SQL(
+                """WHEN %s THEN CASE client.abc_class WHEN 'a' THEN %s WHEN 'b' THEN %s
+                                                      WHEN 'c' THEN %s ELSE %s END""",
+                company.id,
+                company.active_sales_contact_days_a,
+                company.active_sales_contact_days_b,
+                company.active_sales_contact_days_c,
+                company.active_sales_contact_days,
+            )
+            for company in companies
+        )
+        return SQL(
+            "COALESCE(NULLIF(client.contact_norm_days, 0), CASE COALESCE(client.company_id, %s) %s END)",
+            self.env.company.id,
+            by_company,
         )
 
     @api.model

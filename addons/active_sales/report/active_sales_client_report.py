@@ -463,9 +463,9 @@ class ActiveSalesClientReport(models.AbstractModel):
         are now, proposals pending, invoices unpaid, abandonment, months held, their
         qualification and ABC class; by source, the source of their first deal.
 
-        Sets every client is tested against (status changes in the period, abandoned
-        clients) are subqueries hashed once, never joined: a join misestimated as a few rows
-        turns into a nested loop over hundreds of thousands of clients."""
+        The clients whose status changed in the period are a subquery hashed once, never
+        joined: a join misestimated as a few rows turns into a nested loop over hundreds of
+        thousands of clients. Abandonment is tested on each client's row as it is read."""
         self._flush_sources()
         return SQL(
             """
@@ -530,8 +530,8 @@ class ActiveSalesClientReport(models.AbstractModel):
         return SQL(
             """COALESCE(proposals.amount, 0) AS proposals,
                COALESCE(unpaid.amount, 0) AS unpaid,
-               client.id IN (%s) AS abandoned""",
-            self.env["res.partner"]._abandoned_clients_sql(),
+               %s AS abandoned""",
+            self.env["res.partner"]._is_abandoned_sql(),
         )
 
     @api.model
@@ -593,7 +593,8 @@ class ActiveSalesClientReport(models.AbstractModel):
                    ON message.model = 'res.partner' AND client.id = message.res_id
             LEFT JOIN crm_lead lead ON message.model = 'crm.lead' AND lead.id = message.res_id
             LEFT JOIN res_partner lead_client ON lead_client.id = lead.partner_id
-                WHERE message.model IN ('res.partner', 'crm.lead')
+                WHERE message.mail_activity_type_id IS NOT NULL
+                  AND message.model IN ('res.partner', 'crm.lead')
                   AND message.date >= %s AND message.date < %s
              GROUP BY 1""",
             period.start,
