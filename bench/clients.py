@@ -442,10 +442,11 @@ REPORT_INSERTS = [
         INSERT INTO sale_order (name, state, partner_id, partner_invoice_id, partner_shipping_id,
                                 date_order, company_id, currency_id, currency_rate,
                                 picking_policy, user_id, team_id, amount_untaxed, amount_tax,
-                                amount_total, create_uid, write_uid, create_date, write_date)
+                                amount_total, importance, approval_state, proposal_state,
+                                create_uid, write_uid, create_date, write_date)
         SELECT 'BQ' || lpad(s.n::text, 6, '0'), 'sent', c.id, c.id, c.id, s.date,
                %(company)s, %(currency)s, 1, 'direct', c.user_id, %(team)s, s.amount, 0,
-               s.amount, c.user_id, c.user_id, s.date, s.date
+               s.amount, 'normal', 'none', 'sent', c.user_id, c.user_id, s.date, s.date
           FROM (SELECT n, floor(random() * %(clients)s)::int AS k,
                        (%(today)s - floor(random() * 60)::int) + interval '10 hours' AS date,
                        round((500 + random() * 19500)::numeric, 2) AS amount
@@ -471,16 +472,18 @@ REPORT_INSERTS = [
         """,
     ),
 ]
-# The activities and the attendees go before their meetings: each meeting deleted looks for
-# its own in both tables, through no index (calendar_event_id, event_id).
+# Each meeting deleted looks for its activities and attendees, through no index of Odoo's
+# (calendar_event_id, event_id): two indexes for the time of the deletion.
 EARLIER_DATA = """
 DELETE FROM res_partner_potential;
 DELETE FROM mail_message WHERE model = 'res.partner'
                            AND body IN ('<p>Called the client</p>', '<p>Bench note</p>');
 DELETE FROM mail_activity WHERE res_model = 'res.partner' AND summary = 'Contact per the norm';
-DELETE FROM calendar_attendee WHERE event_id IN (
-    SELECT id FROM calendar_event WHERE res_model = 'res.partner' AND name LIKE 'Meeting with %%');
+CREATE INDEX bench_attendee_event ON calendar_attendee (event_id);
+CREATE INDEX bench_activity_event ON mail_activity (calendar_event_id);
 DELETE FROM calendar_event WHERE res_model = 'res.partner' AND name LIKE 'Meeting with %%';
+DROP INDEX bench_attendee_event;
+DROP INDEX bench_activity_event;
 DELETE FROM sale_order WHERE name LIKE 'BQ%%'
 """
 REPORT_TABLES = (
