@@ -508,10 +508,15 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _status_ctes(self, date):
+    def _status_ctes(self, date, every_client=False):
         """``sales`` and ``decided``: each client of the CTE ``clients``, their first and
         last sales and their status as of ``date``, by their company's thresholds (the main
-        company's for a client shared by every company)."""
+        company's for a client shared by every company).
+
+        A few clients' sales are looked up client by client, each invoice's credit notes
+        through their index; ``every_client`` (the nightly decision of a whole company)
+        reads every sale in one pass and the credit notes hashed once instead."""
+        joins, credited = self._sales_reading(every_client)
         return SQL(
             """
             sales AS (
@@ -519,17 +524,11 @@ class ResPartner(models.Model):
                        MIN(invoice.invoice_date) AS first_sale,
                        MAX(invoice.invoice_date) AS last_sale
                   FROM account_move invoice
-                  JOIN clients ON clients.id = invoice.commercial_partner_id
+                  %(joins)s
                  WHERE invoice.move_type = 'out_invoice'
                    AND invoice.state = 'posted'
                    AND invoice.invoice_date <= %(date)s
-                   AND invoice.amount_total_signed + COALESCE((
-                           SELECT SUM(credit.amount_total_signed)
-                             FROM account_move credit
-                            WHERE credit.reversed_entry_id = invoice.id
-                              AND credit.move_type = 'out_refund'
-                              AND credit.state = 'posted'
-                       ), 0) > 0
+                   AND invoice.amount_total_signed + %(credited)s > 0
               GROUP BY invoice.commercial_partner_id
             ), decided AS (
                 SELECT clients.id, client.user_id, sales.first_sale, sales.last_sale,
@@ -548,6 +547,36 @@ class ResPartner(models.Model):
             """,
             date=date,
             shared_company=self._shared_clients_company().id,
+            joins=joins,
+            credited=credited,
+        )
+
+    @api.model
+    def _sales_reading(self, every_client):
+        """How ``sales`` reads the invoices: its joins, and what credit notes take off
+        each invoice."""
+        if not every_client:
+            return (
+                SQL("JOIN clients ON clients.id = invoice.commercial_partner_id"),
+                SQL(
+                    """COALESCE((SELECT SUM(credit.amount_total_signed)
+                                   FROM account_move credit
+                                  WHERE credit.reversed_entry_id = invoice.id
+                                    AND credit.move_type = 'out_refund'
+                                    AND credit.state = 'posted'), 0)"""
+                ),
+            )
+        return (
+            SQL(
+                """LEFT JOIN (SELECT credit.reversed_entry_id AS id,
+                                     SUM(credit.amount_total_signed) AS amount
+                                FROM account_move credit
+                               WHERE credit.move_type = 'out_refund' AND credit.state = 'posted'
+                                 AND credit.reversed_entry_id IS NOT NULL
+                            GROUP BY credit.reversed_entry_id) credited
+                          ON credited.id = invoice.id"""
+            ),
+            SQL("COALESCE(credited.amount, 0)"),
         )
 
     @api.model
@@ -644,6 +673,9 @@ class ResPartner(models.Model):
         company = self.env.company
         self._flush_client_decisions()
         company.flush_recordset(["active_sales_abc_a_share", "active_sales_abc_b_share"])
+        # Every client's sales and ranking are hashed and sorted in memory, not on disk;
+        # LOCAL keeps it to this transaction.
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         self.env.execute_query(
             SQL(
@@ -701,7 +733,7 @@ class ResPartner(models.Model):
                 company=company.id,
                 main_company=self._shared_clients_company().id,
                 date=date,
-                status=self._status_ctes(date),
+                status=self._status_ctes(date, every_client=True),
                 logged=self._status_log_cte(date),
                 assignments=self._status_assignments(date),
                 written=self._status_written(),

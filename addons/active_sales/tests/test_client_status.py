@@ -166,11 +166,16 @@ class TestClientStatus(ClientBaseCommon):
         )
         for client in clients:
             self._sale(client, 60)
+        credited, partly_credited = self._client("Credited"), self._client("Partly credited")
+        self._credit(self._sale(credited, 60))
+        self._credit(self._sale(partly_credited, 60), amount=400.0)
         self.assertEqual(clients.mapped("client_status"), ["new"] * 3)
         # Days pass (here: the company shortens its days as new); the job catches up.
         self.env.company.active_sales_new_days = 30
         self.env["res.partner"]._cron_recompute_client_status()
         self.assertEqual(clients.mapped("client_status"), ["regular"] * 3)
+        self.assertEqual(credited.client_status, "potential", "the job nets credit notes too")
+        self.assertEqual(partly_credited.client_status, "regular")
         many = self.env["res.partner"].with_context(active_test=False).search([])
         clients[:1]._recompute_client_status()  # warm-up
         with self.assertQueryCount(1):
