@@ -233,7 +233,10 @@ class ResPartner(models.Model):
         """The days between two contacts with ``client``: their own norm, else their
         company's (the active one's for a client shared by every company) for their ABC
         class. The companies' norms are constants of the statement, not a join."""
-        companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        # Archived companies too: their clients keep their norms.
+        companies = (
+            self.env["res.company"].sudo().with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        )
         by_company = SQL(" ").join(
             SQL(
                 """WHEN %s THEN CASE client.abc_class WHEN 'a' THEN %s WHEN 'b' THEN %s

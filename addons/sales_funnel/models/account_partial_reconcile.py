@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column, index_exists
 
 
@@ -83,6 +84,15 @@ class AccountPartialReconcile(models.Model):
         partials = super().create(vals_list)
         partials._schedule_deal_sync()
         return partials
+
+    def write(self, vals):
+        if not self.env.su and {"paid_invoice_id", "paid_client_id"} & vals.keys():
+            raise UserError(
+                self.env._(
+                    "What a reconciliation paid follows its journal items; it cannot be set."
+                )
+            )
+        return super().write(vals)
 
     def unlink(self):
         self._schedule_deal_sync()

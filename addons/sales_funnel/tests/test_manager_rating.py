@@ -174,6 +174,8 @@ class TestManagerRating(SalesFunnelCommon):
         self.env["account.partial.reconcile"]._fill_paid_invoices()
         partials.invalidate_recordset()
         self.assertEqual({partial.id: partial.paid_invoice_id.id for partial in partials}, decided)
+        with self.assertRaisesRegex(UserError, "cannot be set"):
+            partials.with_user(self.accountant).write({"paid_client_id": self.client.id})
         payment_line = partials.filtered("paid_invoice_id").credit_move_id
         payment_line.remove_move_reconcile()
         self.assertEqual(self._sally_payments(), 0.0, "the payment taken back")
