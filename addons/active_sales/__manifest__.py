@@ -2,7 +2,7 @@
     "name": "Active Sales",
     "summary": "Client base of active sales: client statuses, potentials, contact norms, "
     "hunters and farmers",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/active-sales/active-sales",
     "author": "Active Sales",

@@ -31,13 +31,17 @@ ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: sm
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # The status and the ABC class have no index of their own: four and three values
+    # over all the partners, which a search reads whole anyway, while an indexed column
+    # makes every change of it a new entry in each of the partners' thirty indexes. Left
+    # out of every index, a decision rewrites its rows in place where their page has
+    # room (PostgreSQL's HOT update).
     client_status = fields.Selection(
         CLIENT_STATUSES,
         default="potential",
         required=True,
         readonly=True,
         copy=False,
-        index=True,
         help="Decided by the sales rules from the client's posted invoices, net of their "
         "credit notes: potential (never bought), new (first sale within the company's days "
         "as new), regular, lost (no sale for the company's days without a sale).",
@@ -81,7 +85,6 @@ class ResPartner(models.Model):
         string="ABC class",
         readonly=True,
         copy=False,
-        index=True,
         help="Decided every night from the last twelve months' revenue: the clients who bring "
         "the company's share of A clients (80%), the biggest first, are A; the next share "
         "(15%) B; the others who bought C. A client who never bought has none.",
@@ -461,8 +464,8 @@ class ResPartner(models.Model):
              "amount_untaxed_signed", "reversed_entry_id", "company_id"]
         )  # fmt: skip
         self.flush_model(
-            ["commercial_partner_id", "company_id", "user_id", "hunter_id", *CLIENT_STATUS_FIELDS,
-             *ABC_FIELDS]
+            ["commercial_partner_id", "is_company", "parent_id", "company_id", "user_id",
+             "hunter_id", *CLIENT_STATUS_FIELDS, *ABC_FIELDS]
         )  # fmt: skip
         self.env["res.company"].flush_model(["active_sales_new_days", "active_sales_lost_days"])
         self.env["res.partner.portrait.answer"].flush_model(
@@ -492,9 +495,10 @@ class ResPartner(models.Model):
         return SQL(
             """
             WITH clients AS (
-                SELECT DISTINCT partner.commercial_partner_id AS id
+                SELECT DISTINCT %(client_columns)s
                   FROM res_partner partner
-                 WHERE partner.id = ANY(%(ids)s) AND partner.commercial_partner_id IS NOT NULL
+                  JOIN res_partner client ON client.id = partner.commercial_partner_id
+                 WHERE partner.id = ANY(%(ids)s)
             ), %(status)s, %(logged)s
             UPDATE res_partner partner
                SET %(assignments)s
@@ -503,6 +507,7 @@ class ResPartner(models.Model):
                AND (%(written)s) IS DISTINCT FROM (%(deciding)s)
             """,
             ids=self.ids,
+            client_columns=self._client_columns_sql(),
             status=self._status_ctes(date),
             logged=self._status_log_cte(date),
             assignments=self._status_assignments(date),
@@ -511,10 +516,19 @@ class ResPartner(models.Model):
         )
 
     @api.model
+    def _client_columns_sql(self):
+        """What the CTE ``clients`` reads of each ``client``, so that the decision and its
+        log never look the client up again."""
+        return SQL(
+            "client.id, client.user_id, client.company_id, client.client_status AS old_status"
+        )
+
+    @api.model
     def _status_ctes(self, date, every_client=False):
-        """``sales`` and ``decided``: each client of the CTE ``clients``, their first and
-        last sales and their status as of ``date``, by their company's thresholds (the main
-        company's for a client shared by every company).
+        """``sales`` and ``decided``: each client of the CTE ``clients`` (columns of
+        ``_client_columns_sql``), their first and last sales and their status as of
+        ``date``, by their company's thresholds (the main company's for a client shared by
+        every company).
 
         A few clients' sales are looked up client by client, each invoice's credit notes
         through their index; ``every_client`` (the nightly decision of a whole company)
@@ -534,17 +548,19 @@ class ResPartner(models.Model):
                    AND invoice.amount_total_signed + %(credited)s > 0
               GROUP BY invoice.commercial_partner_id
             ), decided AS (
-                SELECT clients.id, client.user_id, sales.first_sale, sales.last_sale,
+                SELECT clients.id, clients.user_id, clients.old_status,
+                       sales.first_sale, sales.last_sale,
                        CASE WHEN sales.id IS NULL THEN 'potential'
-                            WHEN sales.last_sale < %(date)s::date - company.active_sales_lost_days
+                            WHEN sales.last_sale < %(date)s::date - COALESCE(
+                                own.active_sales_lost_days, shared.active_sales_lost_days)
                                 THEN 'lost'
-                            WHEN sales.first_sale >= %(date)s::date - company.active_sales_new_days
+                            WHEN sales.first_sale >= %(date)s::date - COALESCE(
+                                own.active_sales_new_days, shared.active_sales_new_days)
                                 THEN 'new'
                             ELSE 'regular' END AS status
                   FROM clients
-                  JOIN res_partner client ON client.id = clients.id
-                  JOIN res_company company
-                    ON company.id = COALESCE(client.company_id, %(shared_company)s)
+                  JOIN res_company shared ON shared.id = %(shared_company)s
+             LEFT JOIN res_company own ON own.id = clients.company_id
              LEFT JOIN sales ON sales.id = clients.id
             )
             """,
@@ -590,11 +606,10 @@ class ResPartner(models.Model):
             logged AS (
                 INSERT INTO res_partner_status_log (partner_id, user_id, old_status, new_status,
                                                     date, reason, first_sale_date, last_sale_date)
-                SELECT client.id, client.user_id, client.client_status, decided.status, %(date)s,
+                SELECT decided.id, decided.user_id, decided.old_status, decided.status, %(date)s,
                        %(reason)s, decided.first_sale, decided.last_sale
                   FROM decided
-                  JOIN res_partner client ON client.id = decided.id
-                 WHERE client.client_status IS DISTINCT FROM decided.status
+                 WHERE decided.old_status IS DISTINCT FROM decided.status
             )
             """,
             date=date,
@@ -629,12 +644,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _status_reason_sql(self):
-        """Why ``client.client_status`` becomes ``decided.status``."""
+        """Why ``decided.old_status`` becomes ``decided.status``."""
         return SQL(
             """CASE WHEN decided.status = 'potential' THEN 'sales_cancelled'
                     WHEN decided.status = 'lost' THEN 'no_sale'
-                    WHEN client.client_status = 'potential' THEN 'first_sale'
-                    WHEN client.client_status = 'lost' THEN 'sale_again'
+                    WHEN decided.old_status = 'potential' THEN 'first_sale'
+                    WHEN decided.old_status = 'lost' THEN 'sale_again'
                     WHEN decided.status = 'regular' THEN 'new_period_over'
                     ELSE 'sales_cancelled' END"""
         )
@@ -662,6 +677,15 @@ class ResPartner(models.Model):
         return companies.browse(main_company_id) or companies.search([], order="id", limit=1)
 
     @api.model
+    def _company_clients_sql(self, company):
+        """The condition on ``client`` of being a client of ``company``: its own, and the
+        shared ones when it is the main company. Plain comparisons of the column, which
+        PostgreSQL estimates from its statistics (unlike a COALESCE)."""
+        if company == self._shared_clients_company():
+            return SQL("(client.company_id = %s OR client.company_id IS NULL)", company.id)
+        return SQL("client.company_id = %s", company.id)
+
+    @api.model
     def _decide_company_clients(self, date=None):
         """Decide the status and the ABC class of every client of the current company (its
         own, and the shared ones when it is the main company) as of ``date`` (default
@@ -672,22 +696,28 @@ class ResPartner(models.Model):
         date: A while the revenue of the bigger clients is under the company's A share of
         the total, B under the A and B shares, C for the others who bought; a potential
         client gets the best class of the options of their portrait's answers (MIN: 'a' <
-        'b' < 'c'), none without one."""
+        'b' < 'c'), none without one.
+
+        A client is a commercial partner: a company, or a partner without a parent (the
+        rule of ``commercial_partner_id``). Said so, PostgreSQL knows how many there are,
+        and hashes every client against the partners, where ``id = commercial_partner_id``
+        (one row in its estimate) looked each up in an index."""
         company = self.env.company
         self._flush_client_decisions()
         company.flush_recordset(["active_sales_abc_a_share", "active_sales_abc_b_share"])
         # Every client's sales and ranking are hashed and sorted in memory, not on disk;
-        # LOCAL keeps it to this transaction.
-        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        # compiling the statement (JIT) would cost more than running it. LOCAL keeps both
+        # to this transaction.
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         date = fields.Date.to_date(date) or fields.Date.context_today(self)
         self.env.execute_query(
             SQL(
                 """
                 WITH clients AS (
-                    SELECT client.id
+                    SELECT %(client_columns)s
                       FROM res_partner client
-                     WHERE client.id = client.commercial_partner_id
-                       AND COALESCE(client.company_id, %(main_company)s) = %(company)s
+                     WHERE (client.is_company OR client.parent_id IS NULL)
+                       AND %(company_clients)s
                 ), %(status)s, %(logged)s, revenue AS (
                     SELECT move.commercial_partner_id AS id,
                            SUM(move.amount_untaxed_signed) AS amount
@@ -734,7 +764,8 @@ class ResPartner(models.Model):
                        IS DISTINCT FROM (%(deciding)s, classed.abc_class, classed.amount)
                 """,
                 company=company.id,
-                main_company=self._shared_clients_company().id,
+                client_columns=self._client_columns_sql(),
+                company_clients=self._company_clients_sql(company),
                 date=date,
                 status=self._status_ctes(date, every_client=True),
                 logged=self._status_log_cte(date),

@@ -88,6 +88,20 @@ class TestClientStatus(ClientBaseCommon):
         with self.assertRaises(ValidationError):
             self.env.company.active_sales_new_days = 0
 
+    def test_a_shared_client_follows_the_main_company_another_its_own(self):
+        partners = self.env["res.partner"]
+        main_company = partners._shared_clients_company()
+        self.assertNotEqual(main_company, self.env.company)
+        main_company.write({"active_sales_new_days": 10, "active_sales_lost_days": 20})
+        shared = self._client("Shared", company_id=False)
+        own = self._client("Own")
+        self._sale(shared, 11)
+        self._sale(own, 11)
+        self.assertEqual(self._statuses(shared | own), ["regular", "new"])
+        (shared | own).sudo().write({"client_status": "potential"})  # to decide anew
+        partners._cron_recompute_client_status()
+        self.assertEqual((shared | own).mapped("client_status"), ["regular", "new"])
+
     def test_posting_decides_and_a_credit_note_takes_the_sale_back(self):
         client = self._client()
         invoice = self._sale(client, 0)
