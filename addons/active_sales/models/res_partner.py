@@ -31,11 +31,11 @@ ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: sm
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # The status and the ABC class have no index of their own: four and three values
-    # over all the partners, which a search reads whole anyway, while an indexed column
-    # makes every change of it a new entry in each of the partners' thirty indexes. Left
-    # out of every index, a decision rewrites its rows in place where their page has
-    # room (PostgreSQL's HOT update).
+    # The status, the ABC class and the qualification have no index: a handful of values
+    # over all the partners, which a search reads whole anyway. Each index costs every
+    # rewritten partner row an entry, and a change of an indexed column rewrites the row
+    # into every index; with none of them indexed, a decision rewrites its rows in place
+    # where their page has room (PostgreSQL's HOT update).
     client_status = fields.Selection(
         CLIENT_STATUSES,
         default="potential",
@@ -150,7 +150,6 @@ class ResPartner(models.Model):
         "Qualified",
         readonly=True,
         copy=False,
-        index=True,
         help="Decided from the client's portrait: every question of their company's portrait "
         "required for qualification is answered.",
     )
