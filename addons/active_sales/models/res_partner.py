@@ -209,9 +209,11 @@ class ResPartner(models.Model):
         return SQL("SELECT client.id FROM res_partner client WHERE %s", self._is_abandoned_sql())
 
     @api.model
-    def _is_abandoned_sql(self):
+    def _is_abandoned_sql(self, every_client=False):
         """Whether ``client`` (a row of res_partner) is abandoned, as an SQL condition that a
-        report reading its clients tests on each row, with no second pass over them."""
+        report reading its clients tests on each row, with no second pass over them. A few
+        clients look their open activities up in its index; ``every_client`` (a report over
+        the whole base) hashes the clients with one once instead."""
         self.flush_model(
             ["commercial_partner_id", "company_id", "user_id", "active", "abc_class",
              "contact_norm_days", "last_contact_date"]
@@ -220,14 +222,27 @@ class ResPartner(models.Model):
         return SQL(
             """client.id = client.commercial_partner_id
                AND client.user_id IS NOT NULL
-               AND (NOT EXISTS (SELECT 1 FROM mail_activity activity
-                                 WHERE activity.res_model = 'res.partner'
-                                   AND activity.res_id = client.id
-                                   AND activity.active)
+               AND (%(nothing_planned)s
                     OR COALESCE(client.last_contact_date, client.create_date::date)
                        + %(norm)s < %(today)s)""",
+            nothing_planned=self._nothing_planned_sql(every_client),
             norm=self._contact_norm_sql(),
             today=fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _nothing_planned_sql(self, every_client):
+        """Whether ``client`` has no open activity."""
+        if every_client:
+            return SQL(
+                """client.id NOT IN (SELECT activity.res_id FROM mail_activity activity
+                                      WHERE activity.res_model = 'res.partner'
+                                        AND activity.res_id IS NOT NULL AND activity.active)"""
+            )
+        return SQL(
+            """NOT EXISTS (SELECT 1 FROM mail_activity activity
+                            WHERE activity.res_model = 'res.partner'
+                              AND activity.res_id = client.id AND activity.active)"""
         )
 
     @api.model

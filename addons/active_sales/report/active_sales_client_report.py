@@ -184,8 +184,10 @@ class ActiveSalesClientReport(models.AbstractModel):
     @api.model
     def _clients(self, domain):
         """The clients of the active company the user may see and the filter keeps, as SQL
-        to select their ids from: a salesperson's own, everyone's for the head of sales;
-        never the company's own partners nor its users'."""
+        to select their rows of res_partner from: a salesperson's own, everyone's for the
+        head of sales; never the company's own partners nor its users'. Their rows, not
+        their ids: PostgreSQL reads the clients once, with the filter, where ids to join
+        back would read the partners twice."""
         user = self.env.user
         if not user.has_group("sales_team.group_sale_salesman"):
             raise AccessError(self.env._("The client base reports are for the sales team."))
@@ -204,7 +206,7 @@ class ActiveSalesClientReport(models.AbstractModel):
             query = self.env["res.partner"]._search(expression.AND([scope, domain or []]))
         except (ValueError, TypeError, KeyError, IndexError) as error:
             raise UserError(self.env._("The report cannot apply this filter: %s", error)) from error
-        return query.select()
+        return query.select(SQL("%s.*", SQL.identifier(query.table)))
 
     @api.model
     def _tune_grouped_reads(self):
@@ -484,8 +486,7 @@ class ActiveSalesClientReport(models.AbstractModel):
                    %(today_figures)s,
                    (%(last_day)s - client.salesperson_since) / %(month_days)s AS months_held,
                    %(overdue)s AS overdue
-              FROM res_partner client
-              JOIN (%(clients)s) scope ON scope.id = client.id
+              FROM (%(clients)s) client
          LEFT JOIN (%(after_end)s) after_end ON after_end.partner_id = client.id
          LEFT JOIN res_partner_potential potential
                 ON potential.partner_id = client.id AND potential.year = %(year)s
@@ -531,7 +532,7 @@ class ActiveSalesClientReport(models.AbstractModel):
             """COALESCE(proposals.amount, 0) AS proposals,
                COALESCE(unpaid.amount, 0) AS unpaid,
                %s AS abandoned""",
-            self.env["res.partner"]._is_abandoned_sql(),
+            self.env["res.partner"]._is_abandoned_sql(every_client=True),
         )
 
     @api.model
