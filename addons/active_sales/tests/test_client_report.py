@@ -170,6 +170,23 @@ class TestClientReports(ClientOwnershipCommon):
         self.assertEqual(hunter["previous"]["payments"], 500)
         self.assertEqual(rows[self.farmer.id]["clients"], 1)
 
+    def test_filters_through_relations(self):
+        """Conditions on related records (tags, the commercial entity) keep the clients
+        they keep, and a report reads those clients' figures only."""
+        tag = self.env["res.partner.category"].create({"name": "Key account"})
+        self.charlie.category_id = tag
+        _data, rows = self._report(
+            "contact",
+            domain=[
+                ("category_id", "not in", tag.ids),
+                ("commercial_partner_id.name", "!=", False),
+            ],
+        )
+        hunter = rows[self.hunter.id]
+        self.assertEqual(hunter["clients"], 3, "Charlie is filtered out")
+        self.assertEqual(hunter["meeting_hours"], 0, "Charlie's meeting goes with him")
+        self.assertEqual(hunter["calls"], 1)
+
     def test_overdue_clients_by_months_held(self):
         data, rows = self._report("overdue")
         hunter = rows[self.hunter.id]
