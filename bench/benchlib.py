@@ -89,18 +89,11 @@ def print_machine_speed(cr, runs=3):
     from different machines can be compared (the targets are absolute, and machines of
     the same size have differed by more than two times): PostgreSQL counting rows it
     generates, and Python adding integers, on one core each, best of ``runs``."""
-
-    def best(call):
-        seconds = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            call()
-            seconds.append(time.perf_counter() - start)
-        return min(seconds)
-
     cr.execute("SET LOCAL jit = off")
-    rows = best(lambda: cr.execute("SELECT count(*) FROM generate_series(1, %s)", [SPEED_ROWS]))
-    numbers = best(add_integers)
+    _count, rows, _median = timed(
+        lambda: cr.execute("SELECT count(*) FROM generate_series(1, %s)", [SPEED_ROWS]), runs
+    )
+    _total, numbers, _median = timed(add_integers, runs)
     print(
         f"machine: PostgreSQL counts {SPEED_ROWS:,} generated rows in {rows:.3f} s, Python "
         f"adds {SPEED_NUMBERS:,} integers in {numbers:.3f} s (best of {runs})",
