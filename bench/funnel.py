@@ -259,33 +259,39 @@ def last_month():
     return first, date.today().replace(day=1) - timedelta(days=1)
 
 
-def bare_query(env, scenario, period):
+def bare_query(env, scenario, period, team=None):
     """The floor: one GROUP BY stage (and outcome, for the closings) over the visits
     get_funnel reads (the won and lost visits closed in its windows, the visits still
     open, the visits left after its earlier moment), each range through the same indexes;
-    no step positions, no windows, no salespeople, no rules."""
+    no step positions, no windows, no salespeople, no rules. With ``team``, the visits of
+    the team's deals only (the slice), found by a plain subquery of the deals."""
     from odoo.tools import SQL  # noqa: PLC0415
 
     previous = period.previous()
+    deals = (
+        SQL("AND lead_id IN (SELECT id FROM crm_lead WHERE team_id = %s)", team.id)
+        if team else SQL()
+    )  # fmt: skip
     return SQL(
         """
         SELECT stage_id, outcome, COUNT(*), SUM(expected_revenue_last)
           FROM (SELECT stage_id, outcome, expected_revenue_last FROM crm_stage_log
                  WHERE scenario_id = %(scenario)s AND company_id = %(company)s
                    AND outcome IN ('won', 'lost') AND date_out >= %(since)s
-                   AND date_out < %(end)s
+                   AND date_out < %(end)s %(deals)s
              UNION ALL
                 SELECT stage_id, NULL, expected_revenue_last FROM crm_stage_log
                  WHERE scenario_id = %(scenario)s AND company_id = %(company)s
-                   AND date_out IS NULL AND date_in <= %(latest)s
+                   AND date_out IS NULL AND date_in <= %(latest)s %(deals)s
              UNION ALL
                 SELECT stage_id, NULL, expected_revenue_last FROM crm_stage_log
                  WHERE scenario_id = %(scenario)s AND company_id = %(company)s
-                   AND date_out > %(earliest)s AND date_in <= %(latest)s) visit
+                   AND date_out > %(earliest)s AND date_in <= %(latest)s %(deals)s) visit
       GROUP BY stage_id, outcome
         """,
         scenario=scenario.id,
         company=env.company.id,
+        deals=deals,
         since=min(previous.start, previous.history_start),
         end=period.end,
         latest=max(period.as_of, previous.as_of),
@@ -513,6 +519,10 @@ def measure(root, args):
         args.runs,
         before=env.invalidate_all,
     )
+    slice_bare = bare_query(env, scenario, period, team)
+    _rows, result["slice_bare_best"], _median = timed(
+        lambda: env.execute_query(slice_bare), args.runs
+    )
     naive, result["orm_best"], _median = timed(
         lambda: orm_funnel(env, scenario, period, team), 1, before=env.invalidate_all
     )
@@ -538,6 +548,7 @@ def measure(root, args):
         sliced_visits = report._visits(scenario, domain)
         explain(env, "the slice's closed part", report._closed_query(sliced_visits, steps, period))
         explain(env, "the slice's open part", report._open_query(sliced_visits, steps, period))
+        explain(env, "the slice's bare bound", slice_bare)
     return result
 
 
@@ -562,7 +573,8 @@ def print_report(result):
     )
     print(
         f"slice of {result['slice_deals']:,} deals: get_funnel {result['slice_best']:.3f} s, "
-        f"ORM search_read + Python loop {result['orm_best']:.3f} s"
+        f"ORM search_read + Python loop {result['orm_best']:.3f} s, bare SQL bound "
+        f"{result['slice_bare_best']:.3f} s"
     )
     print(
         f"JSON-RPC round trip of get_funnel: {result['rpc_best']:.3f} s best, median "
@@ -575,6 +587,11 @@ def print_report(result):
             f"({cards:,} deals in its columns)"
         )
     print(f"get_funnel / bare bound: {vs_bare:6.2f}x   ORM loop / get_funnel: {vs_orm:6.1f}x")
+    print(
+        f"on the slice: get_funnel / its bare bound: "
+        f"{result['slice_best'] / result['slice_bare_best']:.2f}x   ORM loop / the bare bound: "
+        f"{result['orm_best'] / result['slice_bare_best']:.1f}x"
+    )
     print(
         "ORM loop vs get_funnel on the slice (every figure of every step, this period and "
         "the previous one): " + ("MISMATCH" if result["mismatch"] else "identical")
