@@ -6,7 +6,8 @@ over the last two years (a receivable and an income line each: 2,000,000 invoice
 40% of them partly paid. Then, in one run: the nightly job deciding every client's status
 (statuses and their history emptied before each run, so that every client is decided and
 logged anew); the same rules as a per-record ORM loop on a 10,000-client slice, checked
-equal to the job's statuses; the time per client of both and the ratio. Then the client
+equal to the job's statuses; the time per client of both and the ratio; the job's writes
+alone (every client's row and a history row, no decision: its floor). Then the client
 base reports (``active.sales.client.report.get_report``: summary, overdue, contact and, when
 the addon has it, qualification) for the last complete month, as the head of sales and as
 one salesperson, against a bare SQL bound each, on data generated for them in SQL (status
@@ -194,6 +195,30 @@ def orm_statuses(env, clients, today):
     env.flush_all()
 
 
+def bare_writes(env, today):
+    """The floor of the job's worst case: what it writes, nothing it decides. Every
+    client's row rewritten (the status, its dates and the ABC columns) and a history row
+    inserted for each, on the table as the job finds it."""
+    env.cr.execute(
+        """UPDATE res_partner
+              SET client_status = 'regular', client_status_date = %(today)s,
+                  client_first_sale_date = %(today)s, client_last_sale_date = %(today)s,
+                  abc_class = 'c', abc_revenue = 0
+            WHERE parent_id IS NULL AND customer_rank > 0""",
+        {"today": today},
+    )
+    env.cr.execute(
+        """INSERT INTO res_partner_status_log (partner_id, user_id, old_status, new_status,
+                                               date, reason, first_sale_date, last_sale_date)
+           SELECT id, user_id, 'potential', 'regular', %(today)s, 'first_sale', %(today)s,
+                  %(today)s
+             FROM res_partner
+            WHERE parent_id IS NULL AND customer_rank > 0""",
+        {"today": today},
+    )
+    return env.cr.rowcount
+
+
 def measure(env, args):
     partners = env["res.partner"]
     today = date.today()
@@ -232,7 +257,13 @@ def measure(env, args):
     orm_seconds = time.perf_counter() - start
     env.invalidate_all()
     naive = dict(zip(sample.ids, sample.mapped("client_status"), strict=True))
+    print(f"==> the job's writes alone, {args.runs} runs", flush=True)
+    written, bare_best, _median = timed(
+        lambda: bare_writes(env, today), args.runs, before=lambda: forget_statuses(env)
+    )
     return {
+        "bare_written": written,
+        "bare_best": bare_best,
         "clients": clients,
         "invoice_lines": invoice_lines,
         "best": best,
@@ -263,6 +294,11 @@ def print_report(result):
         f"nightly job, every client decided and logged ({result['logged']:,} changes): "
         f"{result['best']:.3f} s best, median {result['median']:.3f} s   "
         f"({per_client * 1e6:.1f} µs per client)"
+    )
+    print(
+        f"the job's writes alone, no decision ({result['bare_written']:,} client rows "
+        f"rewritten and logged): {result['bare_best']:.3f} s best   job / writes: "
+        f"{result['best'] / result['bare_best']:.2f}x"
     )
     print(
         f"the night after, every client decided again ({result['next_night_changes']:,} "
