@@ -1,7 +1,7 @@
-import json
-
 from odoo import http
 from odoo.http import content_disposition, request
+
+from odoo.addons.sales_funnel.controllers.main import json_params
 
 
 class ClientReportController(http.Controller):
@@ -9,7 +9,7 @@ class ClientReportController(http.Controller):
     def client_report_xlsx(self, params, **kwargs):
         """The client base report the screen shows, as an XLSX workbook."""
         report = request.env["active.sales.client.report"]
-        content, filename = report._xlsx_export(json.loads(params))
+        content, filename = report._xlsx_export(json_params(params))
         return request.make_response(
             content,
             headers=[

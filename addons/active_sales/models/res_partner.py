@@ -25,6 +25,10 @@ DECIDED_FIELDS = (
 )
 # Who works the client: the head of sales' decision, never a salesperson's.
 OWNER_FIELDS = frozenset(("hunter_id", "farmer_id", "client_team_id"))
+# What the contact merge writes on the merged client goes through ``write`` with this
+# object in the context: an object, not a flag, because a context sent over RPC is JSON
+# and cannot hold it.
+MERGE_WRITE = object()
 ABC_CLASSES = [("a", "A: key client"), ("b", "B: standard client"), ("c", "C: small client")]
 
 
@@ -341,12 +345,12 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
-        if self.env.context.get("client_status_merge"):
-            vals = {name: value for name, value in vals.items() if name not in DECIDED_FIELDS}
-        else:
-            self._check_owners_set_by_head(vals)
+        if self.env.context.get("client_status_merge") is MERGE_WRITE:
+            vals = self._merged_values(vals)
+        self._check_owners_set_by_head(vals)
         self._check_client_status_untouched(vals)
         moves = self._client_moves(vals)
+        self._check_moves_by_head(moves)
         result = super().write(vals)
         self._restart_salesperson_since(moves)
         self._log_client_moves(moves)
@@ -357,6 +361,19 @@ class ResPartner(models.Model):
 
     def _clients(self):
         return self.filtered(lambda partner: partner.commercial_partner_id == partner)
+
+    def _merged_values(self, vals):
+        """What the contact merge may write on the merged client: never the decided
+        figures (its status follows from the invoices it now has, decided once they are
+        moved); who works the client, only when the head of sales merges (else the merged
+        client keeps its own)."""
+        kept = DECIDED_FIELDS
+        if not self._is_sales_head_user():
+            kept = kept | OWNER_FIELDS | {"user_id"}
+        return {name: value for name, value in vals.items() if name not in kept}
+
+    def _is_sales_head_user(self):
+        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
 
     def _client_moves(self, vals):
         """The moves a write of ``vals`` makes, as log values: each client whose salesperson
@@ -414,15 +431,37 @@ class ResPartner(models.Model):
             self.env["res.partner.assignment.log"].sudo().create(moves)
 
     def _check_owners_set_by_head(self, vals):
-        if (
-            self.env.su
-            or not OWNER_FIELDS & vals.keys()
-            or self.env.user.has_group("sales_team.group_sale_manager")
-        ):
+        if not OWNER_FIELDS & vals.keys() or self._is_sales_head_user():
             return
         raise UserError(
             self.env._("Only the head of sales decides a client's hunter, farmer and team queue.")
         )
+
+    def _check_moves_by_head(self, moves):
+        """A client goes to another salesperson, or to the archive, by the head of sales'
+        decision; a salesperson may only take a client nobody holds. The partners of users
+        and of companies are not the sales department's: archiving a user moves theirs."""
+        if not moves or self._is_sales_head_user():
+            return
+        user = self.env.user
+        moved = self.browse(
+            move["partner_id"]
+            for move in moves
+            if move["old_user_id"] or move["new_user_id"] != user.id or move["move"] != "assign"
+        )
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", moved.ids)])
+        moved = (
+            moved.filtered(lambda client: not client.with_context(active_test=False).user_ids)
+            - companies.partner_id
+        )
+        if moved:
+            raise UserError(
+                self.env._(
+                    "Only the head of sales gives a client to another salesperson or archives "
+                    "them; you may take a client nobody holds. Clients: %(clients)s",
+                    clients=", ".join(moved.mapped("display_name")),
+                )
+            )
 
     @api.constrains("contact_norm_days")
     def _check_contact_norm_days(self):

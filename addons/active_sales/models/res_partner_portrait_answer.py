@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import formatLang
 
 
@@ -106,10 +106,21 @@ class ResPartnerPortraitAnswer(models.Model):
         return answers
 
     def write(self, vals):
+        self._check_client_kept(vals)
         clients = self.partner_id
         result = super().write(vals)
         self._decide_portrait(clients | self.partner_id)
         return result
+
+    def _check_client_kept(self, vals):
+        """An answer stays with the client it was given for: moved to another client, it
+        would qualify them behind the access rules of both."""
+        if "partner_id" in vals and any(
+            answer.partner_id.id != vals["partner_id"] for answer in self
+        ):
+            raise UserError(
+                self.env._("A portrait answer stays with its client: answer for the other one.")
+            )
 
     def unlink(self):
         clients = self.partner_id

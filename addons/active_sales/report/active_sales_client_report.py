@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from odoo.addons.sales_funnel.report.crm_funnel_period import FunnelPeriod
+from odoo.addons.sales_funnel.report.report_input import filtered_query, report_period
 
 from ..models.res_partner_status_log import CLIENT_STATUSES
 
@@ -151,6 +151,7 @@ class ActiveSalesClientReport(models.AbstractModel):
         """The ids of the clients a number of the report counts: those of the row
         ``row_key`` (None: every row, a total; False: the clients without a salesperson or
         a source) whose share of the column is not nil."""
+        self._check_row_key(rows_by, row_key)
         row_condition = (
             SQL("TRUE") if row_key is None
             else SQL("%s IS NOT DISTINCT FROM %s", SQL.identifier("facts", rows_by), row_key or None)
@@ -170,16 +171,22 @@ class ActiveSalesClientReport(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
+    def _check_row_key(self, rows_by, row_key):
+        """A row is a status by its key, a salesperson or a source by id; None for the
+        total, False for no salesperson or source."""
+        statuses = [status for status, _label in CLIENT_STATUSES]
+        if rows_by == "status":
+            valid = row_key is None or (isinstance(row_key, str) and row_key in statuses)
+        else:
+            valid = row_key in (None, False) or (
+                isinstance(row_key, int) and not isinstance(row_key, bool)
+            )
+        if not valid:
+            raise UserError(self.env._("This report has no such row."))
+
+    @api.model
     def _period(self, date_from, date_to):
-        try:
-            first_day = fields.Date.to_date(date_from)
-            last_day = fields.Date.to_date(date_to)
-        except ValueError as error:
-            raise UserError(self.env._("The period's dates are not valid dates.")) from error
-        if not first_day or not last_day or first_day > last_day:
-            raise UserError(self.env._("The period must start before it ends."))
-        tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        return FunnelPeriod.of_days(first_day, last_day, tz_name)
+        return report_period(self.env, date_from, date_to)
 
     @api.model
     def _clients(self, domain):
@@ -200,12 +207,11 @@ class ActiveSalesClientReport(models.AbstractModel):
         ]
         if not user.has_group("sales_team.group_sale_salesman_all_leads"):
             scope.append(("user_id", "=", user.id))
-        if domain and not isinstance(domain, list):
-            raise UserError(self.env._("The report's filter must be a list of conditions."))
-        try:
-            query = self.env["res.partner"]._search(expression.AND([scope, domain or []]))
-        except (ValueError, TypeError, KeyError, IndexError) as error:
-            raise UserError(self.env._("The report cannot apply this filter: %s", error)) from error
+        # The filter checked on its own first: a value its column refuses is told apart.
+        filtered_query(
+            self.env["res.partner"], domain, self.env._("The report cannot apply this filter: %s")
+        )
+        query = self.env["res.partner"]._search(expression.AND([scope, domain or []]))
         return query.select(SQL("%s.*", SQL.identifier(query.table)))
 
     @api.model
@@ -221,12 +227,16 @@ class ActiveSalesClientReport(models.AbstractModel):
 
     @api.model
     def _columns(self, report):
-        columns = {
-            "summary": self._summary_columns,
-            "overdue": self._overdue_columns,
-            "contact": self._contact_columns,
-            "qualification": self._qualification_columns,
-        }.get(report)
+        columns = (
+            {
+                "summary": self._summary_columns,
+                "overdue": self._overdue_columns,
+                "contact": self._contact_columns,
+                "qualification": self._qualification_columns,
+            }.get(report)
+            if isinstance(report, str)
+            else None
+        )
         if columns is None:
             raise UserError(self.env._("There is no client base report “%s”.", report))
         return columns()
@@ -244,7 +254,7 @@ class ActiveSalesClientReport(models.AbstractModel):
         """The client fact the report's rows are by: the report's first, or ``group_by``
         when it is one the report offers."""
         options = [key for key, _label in self._group_by_options(report)]
-        if group_by and group_by not in options:
+        if group_by and (not isinstance(group_by, str) or group_by not in options):
             raise UserError(self.env._("This report cannot show its rows by “%s”.", group_by))
         return group_by or options[0]
 

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -86,6 +86,43 @@ class TestClientOwners(ClientOwnershipCommon):
         client.with_user(self.head).write({"farmer_id": self.farmer.id})
         self.assertEqual(client.farmer_id, self.farmer)
 
+    def test_a_context_flag_is_no_way_round(self):
+        client = self._client(user_id=self.hunter.id)
+        forged = client.with_user(self.hunter).with_context(client_status_merge=True)
+        with self.assertRaises(UserError):
+            forged.write({"farmer_id": self.hunter.id})
+        with self.assertRaises(UserError):
+            forged.write({"client_status": "regular"})
+
+    def test_only_the_head_moves_a_client(self):
+        theirs = self._client("Theirs", user_id=self.farmer.id)
+        mine = self._client("Mine", user_id=self.hunter.id)
+        free = self._client("Nobody's")
+        for client, values in ((theirs, {"user_id": self.hunter.id}),
+                               (mine, {"user_id": self.farmer.id}),
+                               (mine, {"user_id": False}),
+                               (mine, {"active": False}),
+                               (free, {"user_id": self.farmer.id})):  # fmt: skip
+            with self.subTest(client=client.name, values=values), self.assertRaises(UserError):
+                client.with_user(self.hunter).write(values)
+        free.with_user(self.hunter).user_id = self.hunter
+        self.assertEqual(self._last_move(free).new_user_id, self.hunter, "taken, and logged")
+        theirs.with_user(self.head).user_id = self.hunter
+        self.assertEqual(theirs.user_id, self.hunter)
+
+    def test_a_merge_by_someone_else_keeps_the_owners(self):
+        merger = mail_new_test_user(
+            self.env, login="owner_merger", name="Martin Merger",
+            groups="base.group_user,base.group_erp_manager,base.group_partner_manager,"
+            "account.group_account_invoice",
+        )  # fmt: skip
+        kept = self._client("Kept")
+        merged = self._client("Merged", user_id=self.hunter.id, farmer_id=self.farmer.id)
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(merger).create({})
+        wizard._merge((kept | merged).ids, kept.with_user(merger))
+        self.assertFalse(kept.farmer_id, "the farmer is the head's decision")
+        self.assertFalse(kept.user_id)
+
     def test_every_move_is_logged_with_the_days_held(self):
         client = self._client(user_id=self.hunter.id)
         self.assertEqual(client.salesperson_since, self.today)
@@ -125,6 +162,17 @@ class TestClientOwners(ClientOwnershipCommon):
 
 @tagged("post_install", "-at_install")
 class TestClientHandover(ClientOwnershipCommon):
+    def test_only_the_head_opens_the_review(self):
+        self._client("Stale", user_id=self.hunter.id)
+        wizard = self.env["active.sales.client.handover"].with_user(self.hunter)
+        with self.assertRaises(AccessError):
+            wizard.default_get(["line_ids"])
+        client = self._client("To a portal user", user_id=self.hunter.id)
+        portal = mail_new_test_user(self.env, login="owner_portal", groups="base.group_portal")
+        review = self._review(client)
+        with self.assertRaises(ValidationError):
+            self._line(review, client).write({"action": "assign", "new_user_id": portal.id})
+
     def test_buyers_go_from_their_hunter_to_their_farmer(self):
         regular = self._buyer("Regular", 150, 60)
         new_61 = self._buyer("New for 61 days", 61, 61)

@@ -293,10 +293,32 @@ class TestClientReports(ClientOwnershipCommon):
             ("summary", self.date_from, self.today, [("no_such_field", "=", 1)]),
             ("summary", self.date_from, self.today, [("name", "no_such_operator", 1)]),
             ("summary", self.date_from, self.today, "[(1, '=', 1)"),
+            ("summary", self.date_from, self.today, "garbage"),
+            ("summary", self.date_from, self.today, [("id", "=", "abc")]),
+            ("summary", self.date_from, self.today, [("create_date", ">", "not a date")]),
+            ("summary", 5, 6, None),
+            ("summary", [self.date_from], self.today, None),
+            ("summary", "0001-01-01", self.today, None),
+            ("summary", self.date_from, "9999-12-31", None),
+            (["summary"], self.date_from, self.today, None),
         ):
-            with self.subTest(report=report, domain=domain), self.assertRaises(UserError):
+            with self.subTest(report=report, domain=domain, date_from=date_from), \
+                    self.assertRaises(UserError):  # fmt: skip
                 self.report.with_user(self.head).get_report(report, date_from, date_to,
                                                             domain=domain)  # fmt: skip
+        for row_key in ("abc", [1, 2], {"a": 1}):
+            with self.subTest(row_key=row_key), self.assertRaises(UserError):
+                self.report.with_user(self.head).action_open_clients(
+                    "contact", self.date_from, self.today, row_key, "clients"
+                )
+        with self.assertRaises(UserError):
+            self.report.with_user(self.head).action_open_clients(
+                "summary", self.date_from, self.today, 5, "clients"
+            )
+        # A user's time zone the server does not know reads as UTC, as Odoo's dates do.
+        self.report.with_user(self.head).with_context(tz="Mars/Olympus").get_report(
+            "summary", self.date_from, self.today
+        )
 
     def test_xlsx_export(self):
         content, filename = self.report.with_user(self.head)._xlsx_export(

@@ -246,6 +246,12 @@ class TestAnswers(PortraitCommon):
             their_answer.with_user(self.salesperson).read(["value_text"])
         with self.assertRaises(AccessError):
             self._answer(others, self.employees, 3)
+        # Moved to another's client, an answer would qualify them behind both rules.
+        with self.assertRaises(UserError):
+            my_answer.with_user(self.salesperson).partner_id = others
+        with self.assertRaises(UserError):
+            others.with_user(self.head).portrait_answer_ids = [Command.link(my_answer.id)]
+        self.assertEqual(my_answer.partner_id, mine)
         for user in (self.head, self.accountant):
             self.assertEqual(Answer.with_user(user).search(both), my_answer | their_answer)
         with self.assertRaises(AccessError):

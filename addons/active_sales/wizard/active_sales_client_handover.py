@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
@@ -16,6 +16,10 @@ class ActiveSalesClientHandover(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        # The proposal lists every salesperson's clients: the head of sales' alone, even
+        # before the review is saved (which the access rights refuse to others).
+        if not self.env.su and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only the head of sales reviews who holds the clients."))
         values = super().default_get(fields_list)
         if "line_ids" in fields_list:
             values["line_ids"] = [Command.create(line) for line in self._proposed_lines()]

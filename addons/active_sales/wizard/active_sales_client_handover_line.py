@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..models.res_partner_status_log import CLIENT_STATUSES
 
@@ -48,6 +49,14 @@ class ActiveSalesClientHandoverLine(models.TransientModel):
             "action": "assign" if reason == "handover" else "keep",
             "new_user_id": client.farmer_id.id if reason == "handover" else False,
         }
+
+    @api.constrains("new_user_id")
+    def _check_new_user_works_in_sales(self):
+        if any(line.new_user_id and (line.new_user_id.share or not line.new_user_id.active)
+               for line in self):  # fmt: skip
+            raise ValidationError(
+                self.env._("A client goes to an active internal user, not a portal one.")
+            )
 
     @api.onchange("action")
     def _onchange_action(self):

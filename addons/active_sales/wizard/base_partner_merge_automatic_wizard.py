@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..models.res_partner import MERGE_WRITE
+
 
 class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
@@ -45,10 +47,10 @@ class MergePartnerAutomatic(models.TransientModel):
             (same_question - ranked[:1]).unlink()
 
     def _update_values(self, src_partners, dst_partner):
-        # The sources' statuses are not copied onto the merged client: its status follows
-        # from all the invoices it now has, decided once they are moved.
+        # The sources' statuses are not copied onto the merged client (see
+        # res.partner._merged_values).
         return super()._update_values(
-            src_partners, dst_partner.with_context(client_status_merge=True)
+            src_partners, dst_partner.with_context(client_status_merge=MERGE_WRITE)
         )
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):

@@ -1,7 +1,7 @@
 import io
 import math
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 import xlsxwriter
@@ -12,6 +12,14 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .crm_funnel_period import FunnelPeriod, end_of_day
+from .report_input import (
+    day_of,
+    filter_errors,
+    filtered_query,
+    report_period,
+    user_tz,
+    whole_number,
+)
 
 # Below this many closed deals having reached a step, its win probability is the step's
 # template probability rather than the company's own history.
@@ -31,6 +39,8 @@ FIGURES = (
 )
 # Months the forecast accuracy goes back at most.
 MAX_ACCURACY_PERIODS = 36
+# The most deals the needed-input line is asked about.
+MAX_TARGET = 1_000_000_000
 # What a click on a number of the funnel opens.
 MEASURES = ("reached", "passed", "lost", "current")
 
@@ -150,18 +160,17 @@ class CrmFunnelReport(models.AbstractModel):
             'won_deals', 'deviation'}]``, oldest first; ``deviation`` is
             (won - forecast) / forecast, or None without a forecast
         """
-        if not 1 <= int(periods) <= MAX_ACCURACY_PERIODS:
-            raise UserError(self.env._("Measure from 1 to %s months.", MAX_ACCURACY_PERIODS))
+        months_error = self.env._("Measure from 1 to %s months.", MAX_ACCURACY_PERIODS)
+        periods = whole_number(self.env, periods, months_error)
+        if not 1 <= periods <= MAX_ACCURACY_PERIODS:
+            raise UserError(months_error)
         scenario = self._scenario(scenario_id)
-        try:
-            until = fields.Date.to_date(until) if until else fields.Date.context_today(self)
-        except ValueError as error:
-            raise UserError(self.env._("“%s” is not a date.", until)) from error
+        until = day_of(self.env, until) or fields.Date.context_today(self)
         steps = scenario.sudo()._funnel_steps()
         visits = self._visits(scenario, domain)
         self._tune_grouped_reads()
-        first_month = until.replace(day=1) - relativedelta(months=int(periods))
-        months = [first_month + relativedelta(months=index) for index in range(int(periods))]
+        first_month = until.replace(day=1) - relativedelta(months=periods)
+        months = [first_month + relativedelta(months=index) for index in range(periods)]
         return [self._accuracy_of_month(steps, visits, month) for month in months]
 
     @api.model
@@ -189,6 +198,8 @@ class CrmFunnelReport(models.AbstractModel):
         step = steps.filtered(lambda s: s.id == step_id)
         if not step:
             raise UserError(self.env._("This step is not one of the scenario's."))
+        if user_id and (isinstance(user_id, bool) or not isinstance(user_id, int)):
+            raise UserError(self.env._("This salesperson is not one of the funnel's."))
         visits = self._visits(scenario, domain)
         lead_ids = self._deals_behind(visits, steps, period, step, measure, user_id=user_id)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_opportunities")
@@ -210,6 +221,8 @@ class CrmFunnelReport(models.AbstractModel):
     @api.model
     def _scenario(self, scenario_id):
         self.env["crm.stage.log"].check_access("read")
+        if isinstance(scenario_id, bool) or not isinstance(scenario_id, int):
+            raise UserError(self.env._("Choose a sales scenario for the funnel."))
         scenario = self.env["crm.scenario"].browse(scenario_id).exists()
         if not scenario:
             raise UserError(self.env._("Choose a sales scenario for the funnel."))
@@ -218,58 +231,54 @@ class CrmFunnelReport(models.AbstractModel):
 
     @api.model
     def _period(self, date_from, date_to, as_of=None):
-        try:
-            first_day = fields.Date.to_date(date_from)
-            last_day = fields.Date.to_date(date_to)
-        except ValueError as error:
-            raise UserError(self.env._("The period's dates are not valid dates.")) from error
-        if not first_day or not last_day or first_day > last_day:
-            raise UserError(self.env._("The period must start before it ends."))
-        return FunnelPeriod.of_days(first_day, last_day, self._tz(), self._moment(as_of))
+        return report_period(self.env, date_from, date_to, self._moment(as_of))
 
     @api.model
     def _moment(self, as_of):
         """``as_of`` as a UTC moment: a day means its end, in the user's time zone."""
         if not as_of:
             return None
-        is_day = (
-            len(as_of) == len("2000-01-01")
-            if isinstance(as_of, str)
-            else (not isinstance(as_of, datetime))
-        )
+        if (
+            isinstance(as_of, str)
+            and len(as_of) == len("2000-01-01")
+            or (isinstance(as_of, date) and not isinstance(as_of, datetime))
+        ):
+            return end_of_day(day_of(self.env, as_of), self._tz())
         try:
-            if is_day:
-                return end_of_day(fields.Date.to_date(as_of), self._tz())
-            return fields.Datetime.to_datetime(as_of)
-        except ValueError as error:
+            if not isinstance(as_of, str | datetime):
+                raise TypeError(as_of)
+            moment = fields.Datetime.to_datetime(as_of)
+        except (ValueError, TypeError) as error:
             raise UserError(self.env._("“%s” is not a date.", as_of)) from error
+        day_of(self.env, moment.date())
+        return moment
 
     @api.model
     def _tz(self):
-        return self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return user_tz(self.env)
 
     @api.model
     def _visits(self, scenario, domain):
         """The scenario's visits in the active company that the user may read (the stage
         log's record rules) and whose deal the filter keeps, as SQL to select from."""
         log_domain = [("scenario_id", "=", scenario.id), ("company_id", "=", self.env.company.id)]
-        try:
-            query = self.env["crm.stage.log"].with_context(active_test=False)._search(log_domain)
-            if domain:
-                # The deals the filter keeps, read once for both grouped reads (archived ones
-                # included: lost deals are archived).
-                leads = self.env["crm.lead"].with_context(active_test=False)._search(domain)
-                lead_ids = ",".join(str(row[0]) for row in self.env.execute_query(leads.select()))
-                # One array literal: tens of thousands of ids parse fast, and hash.
-                query.add_where(
-                    SQL(
-                        "%s.lead_id = ANY(%s::int[])",
-                        SQL.identifier(query.table),
-                        f"{{{lead_ids}}}",
-                    )
+        query = self.env["crm.stage.log"].with_context(active_test=False)._search(log_domain)
+        if domain:
+            # The deals the filter keeps, read once for both grouped reads (archived ones
+            # included: lost deals are archived).
+            cannot_apply = self.env._("The funnel cannot apply this filter: %s")
+            deals = self.env["crm.lead"].with_context(active_test=False)
+            leads = filtered_query(deals, domain, cannot_apply, probe=False)
+            with filter_errors(self.env, cannot_apply):
+                rows = self.env.execute_query(leads.select())
+            # One array literal: tens of thousands of ids parse fast, and hash.
+            query.add_where(
+                SQL(
+                    "%s.lead_id = ANY(%s::int[])",
+                    SQL.identifier(query.table),
+                    "{" + ",".join(str(row[0]) for row in rows) + "}",
                 )
-        except (ValueError, TypeError, KeyError, IndexError) as error:
-            raise UserError(self.env._("The funnel cannot apply this filter: %s", error)) from error
+            )
         return query.select(SQL("%s.*", SQL.identifier(query.table)))
 
     # ------------------------------------------------------------
@@ -570,11 +579,16 @@ class CrmFunnelReport(models.AbstractModel):
         if target is None:
             needed = None
         else:
-            if int(target) < 0:
-                raise UserError(self.env._("The number of deals to win cannot be negative."))
-            needed = math.ceil(int(target) / conversion) if conversion else None
+            target = whole_number(
+                self.env, target, self.env._("The number of deals to win is a whole number.")
+            )
+            if not 0 <= target <= MAX_TARGET:
+                raise UserError(
+                    self.env._("The number of deals to win goes from 0 to %s.", MAX_TARGET)
+                )
+            needed = math.ceil(target / conversion) if conversion else None
         return {
-            "target": None if target is None else int(target),
+            "target": target,
             "source": source,
             "conversion": conversion,
             "needed": needed,
@@ -681,7 +695,9 @@ class CrmFunnelReport(models.AbstractModel):
     @api.model
     def _funnel_of_params(self, params):
         """get_funnel called with the screen's parameters (XLSX and PDF exports)."""
-        params = dict(params or {})
+        if not isinstance(params, dict):
+            raise UserError(self.env._("The export's parameters are not valid."))
+        params = dict(params)
         return self.get_funnel(
             params.pop("scenario_id", False),
             params.pop("date_from", False),

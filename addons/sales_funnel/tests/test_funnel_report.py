@@ -195,6 +195,36 @@ class TestFunnelReport(SalesFunnelCommon):
             report.get_funnel(self.typical.id, "2026-03-01", "2026-03-31", target=-5)
         with self.assertRaises(UserError):
             report.get_funnel(0, "2026-03-01", "2026-03-31")
+        dates = ("2026-03-01", "2026-03-31")
+        for args, kwargs in (
+            (("abc", *dates), {}),
+            (([self.typical.id], *dates), {}),
+            ((self.typical.id, 2026, "2026-03-31"), {}),
+            ((self.typical.id, "0001-01-01", "2026-03-31"), {}),
+            ((self.typical.id, *dates), {"as_of": 5}),
+            ((self.typical.id, *dates), {"as_of": "9999-12-31"}),
+            ((self.typical.id, *dates), {"domain": "garbage"}),
+            ((self.typical.id, *dates), {"domain": [("id", "=", "abc")]}),
+            ((self.typical.id, *dates), {"domain": [("create_date", ">", "garbage")]}),
+            ((self.typical.id, *dates), {"target": "a"}),
+            ((self.typical.id, *dates), {"target": [1]}),
+            ((self.typical.id, *dates), {"target": 10**400}),
+        ):
+            with self.subTest(args=args, kwargs=kwargs), self.assertRaises(UserError):
+                report.get_funnel(*args, **kwargs)
+        for periods in ("a", None, [1]):
+            with self.subTest(periods=periods), self.assertRaises(UserError):
+                report.get_forecast_accuracy(self.typical.id, periods)
+        with self.assertRaises(UserError):
+            report.get_forecast_accuracy(self.typical.id, 3, until=5)
+        step = self.typical.sudo()._funnel_steps()[0]
+        for user_id in ([1, 2], "x"):
+            with self.subTest(user_id=user_id), self.assertRaises(UserError):
+                report.action_open_deals(
+                    self.typical.id, *dates, step.id, "reached", user_id=user_id
+                )
+        with self.assertRaises(UserError):
+            report._funnel_of_params([1])
 
     # plan and needed input ---------------------------------------------------
 

@@ -202,3 +202,17 @@ class TestManagerRating(SalesFunnelCommon):
             rating.get_rating("March", "2026-03-31")
         with self.assertRaises(UserError):
             rating.get_rating("2026-03-01", "2026-03-31", [("no_such_field", "=", 1)])
+        with self.assertRaises(UserError):
+            rating.get_rating(2026, "2026-03-31")
+        with self.assertRaises(UserError):
+            rating.get_rating("2026-03-01", "2026-03-31", [("id", "=", "abc")])
+
+    def test_the_filter_reads_what_the_head_may(self):
+        """A filter through what the head cannot read (another user's API keys) finds
+        nobody, as the head's own search does: run as the superuser, it told which users
+        match."""
+        self.env["res.users.apikeys"].with_user(self.salesperson_other).sudo()._generate(
+            None, "backup-robot", None
+        )
+        rating = self._rating(domain=[("api_key_ids.name", "=like", "backup%")])
+        self.assertEqual(rating["rows"], [])
