@@ -55,6 +55,32 @@ class CrmFunnelPlan(models.Model):
         plans.filtered(lambda plan: not plan.line_ids)._add_missing_steps()
         return plans
 
+    @api.constrains("scenario_id", "company_id", "team_id", "user_id", "date_from", "date_to")
+    def _check_one_plan_at_a_time(self):
+        """Plans lying within a funnel's period add up: two of one team (or salesperson)
+        for overlapping days would count twice."""
+        for plan in self:
+            overlapping = self.search_count(
+                [
+                    ("id", "!=", plan.id),
+                    ("scenario_id", "=", plan.scenario_id.id),
+                    ("company_id", "=", plan.company_id.id),
+                    ("team_id", "=", plan.team_id.id),
+                    ("user_id", "=", plan.user_id.id),
+                    ("date_from", "<=", plan.date_to),
+                    ("date_to", ">=", plan.date_from),
+                ],
+                limit=1,
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s overlaps another plan of the same team or salesperson: "
+                        "change that one instead.",
+                        plan=plan.display_name,
+                    )
+                )
+
     @api.constrains("line_ids", "scenario_id")
     def _check_steps_of_scenario(self):
         for plan in self:
@@ -78,9 +104,10 @@ class CrmFunnelPlan(models.Model):
     @api.model
     def _plans_for(self, scenario, period, domain=None):
         """The plans a funnel compares with: those of the scenario and the active company
-        lying within the period, for the salespeople the filter names, else for the teams
-        it names (or every team): team plans, or their salespeople's plans where a team
-        has none."""
+        lying within the period, for the salespeople the filter names (a salesperson who
+        sees only their own deals: their own), else for the teams it names, else the
+        company's plans (neither team nor salesperson), else every team's: team plans, or
+        their salespeople's plans where a team has none."""
         plans = self.sudo().search(
             [
                 ("scenario_id", "=", scenario.id),
@@ -90,11 +117,17 @@ class CrmFunnelPlan(models.Model):
             ]
         )
         users = ids_named_in(domain, "user_id")
+        if not self.env.su and not self.env.user.has_group(
+            "sales_team.group_sale_salesman_all_leads"
+        ):
+            users = {self.env.uid}  # their funnel holds their own deals alone
         if users is not None:
             return plans.filtered(lambda plan: plan.user_id.id in users)
         teams = ids_named_in(domain, "team_id")
         if teams is not None:
             plans = plans.filtered(lambda plan: plan.team_id.id in teams)
+        elif company_plans := plans.filtered(lambda plan: not plan.team_id and not plan.user_id):
+            return company_plans  # every team's plan is the company's, not their sum
         team_plans = plans.filtered(lambda plan: not plan.user_id)
         planned_teams = team_plans.team_id
         return team_plans | plans.filtered(

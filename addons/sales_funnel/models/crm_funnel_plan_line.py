@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmFunnelPlanLine(models.Model):
@@ -26,3 +27,8 @@ class CrmFunnelPlanLine(models.Model):
         ("count_positive", "CHECK(count >= 0)", "Planned deals cannot be negative."),
         ("amount_positive", "CHECK(amount >= 0)", "A planned amount cannot be negative."),
     ]
+
+    @api.constrains("plan_id", "step_id")
+    def _check_step_of_the_plans_scenario(self):
+        if any(line.step_id.scenario_id != line.plan_id.scenario_id for line in self):
+            raise ValidationError(self.env._("A plan lists the steps of its own scenario only."))

@@ -2,7 +2,7 @@ import io
 
 import openpyxl
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import SalesFunnelCommon
@@ -275,6 +275,36 @@ class TestFunnelReport(SalesFunnelCommon):
         self.assertEqual(by_person[0]["steps"][5]["current"], 1)
         self.assertEqual(by_person[1]["steps"][0]["plan"], False)
         self.assertEqual(by_person[1]["totals"]["closed"], 4)
+
+    def test_plans_never_count_twice(self):
+        plan = self._plan([4] * 9)
+        with self.assertRaises(ValidationError):
+            plan.copy()
+        with self.assertRaises(ValidationError):
+            self._plan([1] * 9, month=("2026-03-15", "2026-04-15"))
+        self._plan([1] * 9, month=("2026-04-01", "2026-04-30"))  # the next month
+        company_plan = (
+            self.env["crm.funnel.plan"]
+            .with_user(self.head)
+            .create(
+                {"scenario_id": self.typical.id, "date_from": "2026-03-01", "date_to": "2026-03-31"}
+            )
+        )
+        company_plan.line_ids[0].count = 10
+        self.assertEqual(self._funnel()["steps"][0]["plan"]["count"], 10, "the company's plan")
+        team_funnel = self._funnel(domain=[("team_id", "=", self.team.id)])
+        self.assertEqual(team_funnel["steps"][0]["plan"]["count"], 4)
+        own = (
+            self.env["crm.funnel.report"]
+            .with_user(self.salesperson)
+            .get_funnel(self.typical.id, "2026-03-01", "2026-03-31")
+        )
+        self.assertFalse(own["steps"][0]["plan"], "a salesperson's funnel: their own plan")
+        other_scenario = self.typical.copy({"team_ids": []})
+        with self.assertRaises(ValidationError):
+            self.env["crm.funnel.plan.line"].with_user(self.head).create(
+                {"plan_id": plan.id, "step_id": other_scenario.step_ids[0].id}
+            )
 
     def test_needed_input_for_a_typed_target(self):
         self.assertEqual(
