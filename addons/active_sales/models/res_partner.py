@@ -57,6 +57,7 @@ class ResPartner(models.Model):
         "res.users",
         copy=False,
         index=True,
+        tracking=True,
         help="The salesperson who found the client: whoever held them at their first sale, "
         "unless the head of sales decided otherwise.",
     )
@@ -64,6 +65,7 @@ class ResPartner(models.Model):
         "res.users",
         copy=False,
         index=True,
+        tracking=True,
         help="The salesperson who grows the client once they buy: the hunter hands the client "
         "over to them.",
     )

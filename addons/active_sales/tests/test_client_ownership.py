@@ -110,6 +110,20 @@ class TestClientOwners(ClientOwnershipCommon):
         theirs.with_user(self.head).user_id = self.hunter
         self.assertEqual(theirs.user_id, self.hunter)
 
+    def test_the_head_s_owner_decisions_are_in_the_chatter(self):
+        client = self._client(user_id=self.hunter.id).with_context(
+            tracking_disable=False, mail_notrack=False
+        )
+        self.env.cr.precommit.run()  # the creation's own message, as on its commit
+        client.with_user(self.head).write(
+            {"hunter_id": self.hunter.id, "farmer_id": self.farmer.id}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = client.message_ids.sudo().tracking_value_ids.field_id.mapped("name")
+        self.assertIn("hunter_id", tracked)
+        self.assertIn("farmer_id", tracked)
+
     def test_a_merge_by_someone_else_keeps_the_owners(self):
         merger = mail_new_test_user(
             self.env, login="owner_merger", name="Martin Merger",
