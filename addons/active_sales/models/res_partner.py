@@ -98,6 +98,7 @@ class ResPartner(models.Model):
     abc_revenue = fields.Monetary(
         "Revenue, 12 months",
         currency_field="company_currency_id",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
         readonly=True,
         copy=False,
         help="Posted invoices less credit notes over the twelve months the ABC class was "
