@@ -440,6 +440,14 @@ class ResPartner(models.Model):
             self.env._("Only the head of sales decides a client's hunter, farmer and team queue.")
         )
 
+    def _is_sales_client(self):
+        """A partner the sales department holds: not a user's, not a company's own."""
+        self.ensure_one()
+        partner = self.sudo().with_context(active_test=False)
+        return not partner.user_ids and not self.env["res.company"].sudo().search_count(
+            [("partner_id", "=", self.id)], limit=1
+        )
+
     def _check_moves_by_head(self, moves):
         """A client goes to another salesperson, or to the archive, by the head of sales'
         decision; a salesperson may only take a client nobody holds. The partners of users
@@ -452,11 +460,7 @@ class ResPartner(models.Model):
             for move in moves
             if move["old_user_id"] or move["new_user_id"] != user.id or move["move"] != "assign"
         )
-        companies = self.env["res.company"].sudo().search([("partner_id", "in", moved.ids)])
-        moved = (
-            moved.filtered(lambda client: not client.with_context(active_test=False).user_ids)
-            - companies.partner_id
-        )
+        moved = moved.filtered(lambda client: client._is_sales_client())
         if moved:
             raise UserError(
                 self.env._(

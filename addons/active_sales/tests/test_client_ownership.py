@@ -197,6 +197,12 @@ class TestClientHandover(ClientOwnershipCommon):
         review = self._review(client)
         with self.assertRaises(ValidationError):
             self._line(review, client).write({"action": "assign", "new_user_id": portal.id})
+        contact = self.env["res.partner"].create({"name": "Its contact", "parent_id": client.id})
+        for partner in (contact, self.head.partner_id, self.env.company.partner_id):
+            with self.subTest(partner=partner.name), self.assertRaises(ValidationError):
+                review.with_user(self.head).line_ids = [Command.create({"partner_id": partner.id})]
+        chosen = self._review(client | self.head.partner_id | self.env.company.partner_id)
+        self.assertEqual(chosen.line_ids.partner_id, client, "only the clients are proposed")
 
     def test_buyers_go_from_their_hunter_to_their_farmer(self):
         regular = self._buyer("Regular", 150, 60)

@@ -50,6 +50,17 @@ class ActiveSalesClientHandoverLine(models.TransientModel):
             "new_user_id": client.farmer_id.id if reason == "handover" else False,
         }
 
+    @api.constrains("partner_id")
+    def _check_partner_is_a_client(self):
+        if any(
+            line.partner_id.commercial_partner_id != line.partner_id
+            or not line.partner_id._is_sales_client()
+            for line in self
+        ):
+            raise ValidationError(
+                self.env._("Only clients are handed over: not their contacts, users or companies.")
+            )
+
     @api.constrains("new_user_id")
     def _check_new_user_works_in_sales(self):
         if any(line.new_user_id and (line.new_user_id.share or not line.new_user_id.active)
