@@ -1,7 +1,18 @@
+from datetime import date
+
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 BUCKET_KEYS = ("b0", "b1", "b2", "b3", "b4")
+# What a malformed filter raises, built or run: a leaf that is not one, an unknown field or
+# operator, a value its column refuses.
+FILTER_ERRORS = (
+    ValueError, TypeError, KeyError, IndexError, AssertionError,
+    psycopg2.DataError, psycopg2.ProgrammingError,
+)  # fmt: skip
 
 
 class ReceivablesAgingReport(models.Model):
@@ -82,9 +93,22 @@ class ReceivablesAgingReport(models.Model):
         return self._aging_lines_query(self._aging_date())
 
     def _aging_date(self):
-        return fields.Date.to_date(self.env.context.get("aging_date")) or fields.Date.context_today(
-            self
-        )
+        return self._as_of(self.env.context.get("aging_date"))
+
+    @api.model
+    def _as_of(self, value):
+        """The aging's date, given as a date or an ISO string (default today)."""
+        if not value:
+            return fields.Date.context_today(self)
+        try:
+            if not isinstance(value, str | date):
+                raise TypeError(value)
+            as_of = fields.Date.to_date(value)
+        except (ValueError, TypeError) as error:
+            raise UserError(self.env._("“%s” is not a date.", value)) from error
+        if not 1900 <= as_of.year <= 2999:
+            raise UserError(self.env._("The aging's date falls between 1900 and 2999."))
+        return as_of
 
     @api.model
     def _aging_sources(self, as_of_date, companies, where=None):
@@ -216,10 +240,9 @@ class ReceivablesAgingReport(models.Model):
         )
 
     @api.model
-    def _aging_totals_query(self, as_of_date, where=None):
+    def _aging_totals_query(self, as_of_date):
         """Per partner: total, the five buckets and the oldest days overdue, for the lines of
-        the active company as of ``as_of_date`` that meet ``where`` (SQL on ``aml``), netted
-        as the per-line view nets them.
+        the active company as of ``as_of_date``, netted as the per-line view nets them.
 
         Sums need no per-line open amount: each line adds its residual and each partial after
         the date its amount, to the line's bucket when the line is a debt (positive balance),
@@ -306,25 +329,23 @@ class ReceivablesAgingReport(models.Model):
             """,
             date=as_of_date,
             company=company.id,
-            receivable=self._receivable_lines_sql(as_of_date, company, where),
+            receivable=self._receivable_lines_sql(as_of_date, company),
             bucket=self._bucket_sql(SQL("days"), limits),
             digits=company.currency_id.decimal_places,
         )
 
     @api.model
-    def _receivable_lines_sql(self, as_of_date, company, where=None):
+    def _receivable_lines_sql(self, as_of_date, company):
         """The condition on ``aml`` of the company's posted receivable lines dated on or
-        before the date that meet ``where``."""
+        before the date."""
         return SQL(
             """aml.account_id = ANY(%(accounts)s)
                AND aml.parent_state = 'posted'
                AND aml.date <= %(date)s
-               AND aml.company_id = %(company)s
-               AND %(where)s""",
+               AND aml.company_id = %(company)s""",
             accounts=self._receivable_account_ids(company),
             date=as_of_date,
             company=company.id,
-            where=where or SQL("TRUE"),
         )
 
     @api.model
@@ -355,12 +376,32 @@ class ReceivablesAgingReport(models.Model):
         )
 
     @api.model
-    def _lines_restriction(self, as_of_date, domain):
-        """SQL on ``aml`` keeping the lines the caller asked for and may read, or None."""
-        if not domain and self._sees_every_client():
-            return None
-        report = self.with_context(aging_date=as_of_date)
-        return SQL("aml.id IN %s", report._search(domain or []).subselect())
+    def _netted_totals(self, as_of_date, domain):
+        """``_aging_totals_query``'s rows for the lines the caller asked for and may read,
+        summed from the per-line view: each of its lines is netted over all the client's
+        lines, so that a filter keeps what the client's credits leave of each debt (summing
+        the residuals of the lines it keeps would drop the credits it leaves out)."""
+        if domain is not None and not isinstance(domain, list):
+            raise UserError(self.env._("The aging's filter must be a list of conditions."))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                groups = self.with_context(aging_date=as_of_date)._read_group(
+                    [("company_id", "=", self.env.company.id), *(domain or [])],
+                    ["partner_id", "bucket"],
+                    ["amount_open:sum", "days_overdue:max"],
+                )
+        except FILTER_ERRORS as error:
+            raise UserError(self.env._("The aging cannot apply this filter: %s", error)) from error
+        per_partner = {}
+        for partner, bucket, amount, days in groups:
+            buckets, max_days = per_partner.get(partner.id, (dict.fromkeys(BUCKET_KEYS, 0.0), 0))
+            buckets[bucket] += amount
+            per_partner[partner.id] = (buckets, max(max_days, days or 0))
+        rows = [
+            (partner_id, sum(buckets.values()), *buckets.values(), max_days)
+            for partner_id, (buckets, max_days) in per_partner.items()
+        ]
+        return sorted(rows, key=lambda row: row[1], reverse=True)
 
     @api.model
     @api.readonly
@@ -378,8 +419,7 @@ class ReceivablesAgingReport(models.Model):
             'max_days_overdue'}], 'totals': {'total', 'buckets'}}``
         """
         self.check_access("read")
-        as_of_date = fields.Date.to_date(as_of_date)
-        where = self._lines_restriction(as_of_date, domain)
+        as_of_date = self._as_of(as_of_date)
         for model_name, field_names in self._depends.items():
             self.env[model_name].flush_model(field_names)
         # JIT compilation of this one-pass aggregate costs more than it saves (0.2 s of 2 s
@@ -387,7 +427,10 @@ class ReceivablesAgingReport(models.Model):
         self.env.cr.execute("SET LOCAL jit = off")
         # The later partials are hashed against the lines: in memory, not in batches on disk.
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        result = self.env.execute_query(self._aging_totals_query(as_of_date, where))
+        if domain or not self._sees_every_client():
+            result = self._netted_totals(as_of_date, domain)
+        else:
+            result = self.env.execute_query(self._aging_totals_query(as_of_date))
         company = self.env.company
         currency = company.currency_id
         # The client's salesperson, read apart so that the aging query joins nothing else.
@@ -426,7 +469,7 @@ class ReceivablesAgingReport(models.Model):
 
         :return: ``[{'user_id', 'amount_overdue', 'overdue_loss'}]``, biggest loss first
         """
-        groups = self.with_context(aging_date=fields.Date.to_date(as_of_date))._read_group(
+        groups = self.with_context(aging_date=self._as_of(as_of_date))._read_group(
             [("company_id", "=", self.env.company.id), ("days_overdue", ">", 0), *(domain or [])],
             ["user_id"],
             ["amount_overdue:sum", "overdue_loss:sum"],

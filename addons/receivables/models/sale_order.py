@@ -4,23 +4,35 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
+# Who reads a client's debts at all (the record rules of the aging then decide whose).
+DEBT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    credit_hold_message = fields.Char(compute="_compute_credit_hold_message")
+    credit_hold_message = fields.Char(compute="_compute_credit_hold_message", groups=DEBT_READERS)
     installment_ids = fields.One2many(
         "sale.order.installment", "order_id", string="Payment schedule", copy=False
     )
+    # The client's debts as the reader may see them (their own clients' for a salesperson):
+    # a related field reads as the superuser by default.
     receivable_overdue_amount = fields.Monetary(
         related="partner_id.commercial_partner_id.receivable_overdue_amount",
         string="Client overdue",
+        compute_sudo=False,
+        groups=DEBT_READERS,
     )
     receivable_open_amount = fields.Monetary(
-        related="partner_id.commercial_partner_id.receivable_open_amount", string="Client owes"
+        related="partner_id.commercial_partner_id.receivable_open_amount",
+        string="Client owes",
+        compute_sudo=False,
+        groups=DEBT_READERS,
     )
     receivable_max_days_overdue = fields.Integer(
-        related="partner_id.commercial_partner_id.receivable_max_days_overdue"
+        related="partner_id.commercial_partner_id.receivable_max_days_overdue",
+        compute_sudo=False,
+        groups=DEBT_READERS,
     )
 
     @api.depends("state", "partner_id", "company_id")
@@ -34,11 +46,35 @@ class SaleOrder(models.Model):
         grouped query per company."""
         held = {}
         for company, orders in self.filtered("partner_id").grouped("company_id").items():
-            messages = orders.partner_id._credit_hold_messages(company)
+            messages = orders._debtors()._credit_hold_messages(company)
             for order in orders:
-                if message := messages.get(order.partner_id.commercial_partner_id):
-                    held[order] = message
+                if reasons := [
+                    messages[client] for client in order._debtors() if client in messages
+                ]:
+                    held[order] = "\n".join(reasons)
         return held
+
+    def _debtors(self):
+        """The clients these orders invoice: the customer's, and the invoice address's when
+        it is another client's."""
+        return (self.partner_id | self.partner_invoice_id).commercial_partner_id
+
+    def write(self, vals):
+        debtors = (
+            {order: order._debtors() for order in self}
+            if {"partner_id", "partner_invoice_id"} & vals.keys()
+            else {}
+        )
+        result = super().write(vals)
+        # A confirmed order given to a held client is held as its confirmation would be.
+        moved = self.filtered(
+            lambda order: order in debtors and order.state == "sale"
+            and order._debtors() - debtors[order]
+        )  # fmt: skip
+        held = moved._credit_hold_messages()
+        if held and not self._confirmed_online():
+            self._check_credit_hold_override(held)
+        return result
 
     def action_confirm(self):
         self._check_installments_total()

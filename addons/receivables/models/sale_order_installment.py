@@ -34,6 +34,15 @@ class SaleOrderInstallment(models.Model):
                 f"{installment.partner_id.name or ''}: {amount} ({installment.order_id.name or ''})"
             )
 
+    def write(self, vals):
+        # An installment belongs to its order: moved to another (the access rules are
+        # checked before a write, not after), it would change someone else's calendar.
+        if {"order_id", "partner_id", "user_id", "company_id", "currency_id"} & vals.keys():
+            raise UserError(
+                self.env._("An installment stays with its order: add one to the other order.")
+            )
+        return super().write(vals)
+
     @api.constrains("amount")
     def _check_amount(self):
         if any(installment.amount <= 0 for installment in self):

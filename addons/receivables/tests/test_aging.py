@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ReceivablesCommon
@@ -84,6 +85,31 @@ class TestAging(ReceivablesCommon):
         self.assertEqual(row["buckets"], [0.0, 350.0, 0.0, 0.0, 0.0])
         self.assertEqual(row["max_days_overdue"], 10, "the 70 days old debt is covered")
         self._assert_lines_agree_with_totals()
+
+    def test_a_filter_keeps_the_credits_netted(self):
+        self._invoice(500.0, AS_OF - timedelta(days=10))
+        self._invoice(300.0, AS_OF - timedelta(days=70))
+        self._invoice(300.0, AS_OF - timedelta(days=40), move_type="out_refund")
+        whole = self._row()
+        self.assertEqual(
+            whole["buckets"], [0.0, 500.0, 0.0, 0.0, 0.0], "the credit note is used up"
+        )
+        self.assertEqual(self._row(domain=[("partner_id", "=", self.debtor.id)]), whole)
+        own = self.env["receivables.aging.report"].with_user(self.salesperson).get_aging(AS_OF)
+        self.assertEqual([row for row in own["rows"] if row["partner_id"] == self.debtor.id],
+                         [whole], "the salesperson's own aging, netted as the head's")  # fmt: skip
+
+    def test_bad_input_is_a_user_error(self):
+        Aging = self.env["receivables.aging.report"]
+        for as_of, domain in (
+            ("garbage", None), ("2024-02-30", None), (5, None), ([AS_OF], None),
+            ("0001-01-01", None), ("9999-12-31", None), (AS_OF, "garbage"),
+            (AS_OF, [("id", "=", "abc")]), (AS_OF, [("date", "=", "garbage")]),
+        ):  # fmt: skip
+            with self.subTest(as_of=as_of, domain=domain), self.assertRaises(UserError):
+                Aging.get_aging(as_of, domain)
+        with self.assertRaises(UserError):
+            Aging.get_overdue_losses([AS_OF])
 
     def test_client_covered_by_credits_is_not_a_debtor(self):
         self._invoice(200.0, AS_OF - timedelta(days=45))

@@ -47,6 +47,32 @@ class TestCreditHold(ReceivablesCommon):
         # "settled_later" is only in the aging's own query (other addons read receivables too).
         return sum("settled_later" in str(call.args[0]) for call in spy.call_args_list)
 
+    def test_no_way_round_the_hold(self):
+        clean = self.env["res.partner"].create(
+            {"name": "Clean Ltd", "user_id": self.salesperson.id}
+        )
+        invoiced_to_held = self._quotation()
+        invoiced_to_held.write({"partner_id": clean.id, "partner_invoice_id": self.client.id})
+        with self.assertRaises(UserError):
+            invoiced_to_held.with_user(self.salesperson).action_confirm()
+        order = self._quotation()
+        order.partner_id = clean
+        order.with_user(self.salesperson).action_confirm()
+        with self.assertRaises(UserError):
+            order.with_user(self.salesperson).write({"partner_id": self.client.id})
+        order.with_user(self.head).write({"partner_id": self.client.id})  # who may override
+
+    def test_an_installment_stays_with_its_order(self):
+        order = self._quotation()
+        other = self._quotation(user=self.head)
+        installment = self.env["sale.order.installment"].create(
+            {"order_id": order.id, "date_due": self._days_ago(-30), "amount": 10.0}
+        )
+        for values in ({"order_id": other.id}, {"partner_id": self.head.partner_id.id}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                installment.with_user(self.salesperson).write(values)
+        installment.with_user(self.salesperson).amount = 20.0
+
     def test_block_names_the_debt(self):
         order = self._quotation()
         self.assertIn("owes", order.credit_hold_message)

@@ -62,6 +62,30 @@ class TestReceivablesRoles(ReceivablesCommon, MenuWalkMixin):
                     self.assertEqual(panel.receivable_open_amount, expected)
                     self.assertEqual(panel.receivable_overdue_amount, expected)
 
+    def test_debts_on_orders_and_deals_per_role(self):
+        """An order or a deal shows its client's debt as the client's card does: a
+        related field would read it as the superuser."""
+        for user in (*self.sees, self.warehouse, self.employee):
+            visible = self.sees.get(user, self.env["res.partner"])
+            for client in self.clients:
+                if user in (self.warehouse, self.employee):
+                    with self.subTest(user=user.login), self.assertRaises(AccessError):
+                        self.deal.with_user(user).read(["receivable_open_amount"])
+                    continue
+                deal = self.env["crm.lead"].create(
+                    {"name": "Deal", "partner_id": client.id, "user_id": user.id}
+                )
+                with self.subTest(user=user.login, client=client.name):
+                    expected = (
+                        (100.0 if client == self.client else 80.0) if client in visible else 0.0
+                    )
+                    self.assertEqual(deal.with_user(user).receivable_open_amount, expected)
+        if "receivable_open_amount" in self.env["sale.order"]._fields:
+            with self.assertRaises(AccessError):
+                self.env["sale.order"].with_user(self.employee).search_read(
+                    [], ["receivable_open_amount", "credit_hold_message"]
+                )
+
     def test_notice_wizard_per_role(self):
         Wizard = self.env["receivables.notify.wizard"]
         for user in (self.head, self.accountant):
