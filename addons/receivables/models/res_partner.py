@@ -38,6 +38,7 @@ class ResPartner(models.Model):
         "Last debtor notice",
         copy=False,
         readonly=True,
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
         help="A debtor notice is sent once a day at most.",
     )
 

@@ -144,12 +144,17 @@ class TestDebtorNotices(ReceivablesCommon, MailCase):
             "[('name', '<>>', 1)]",
             "__import__('os')",
             "[1]",
+            "1/0",
+            "[('id', '=', 'abc')]",
+            "[('create_date', '>', 'garbage')]",
         ):
             with self.subTest(text=text), self.assertRaisesRegex(UserError, "client filter"):
                 self._wizard(partner_domain=text)
         wizard = self._wizard()
         with self.assertRaisesRegex(UserError, "client filter"):
             wizard.partner_domain = "[('name', 'ilike')]"
+        with self.assertRaises(UserError):
+            self._wizard(min_overdue_days=10**9)
 
     def test_debtor_notice_templates_only(self):
         birthday = self.env["mail.template"].create(

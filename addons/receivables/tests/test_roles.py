@@ -80,11 +80,13 @@ class TestReceivablesRoles(ReceivablesCommon, MenuWalkMixin):
                         (100.0 if client == self.client else 80.0) if client in visible else 0.0
                     )
                     self.assertEqual(deal.with_user(user).receivable_open_amount, expected)
-        if "receivable_open_amount" in self.env["sale.order"]._fields:
-            with self.assertRaises(AccessError):
-                self.env["sale.order"].with_user(self.employee).search_read(
-                    [], ["receivable_open_amount", "credit_hold_message"]
-                )
+        with self.assertRaises(AccessError):
+            self.client.with_user(self.warehouse).read(["debt_notice_date"])
+        orders = self.env["sale.order"].with_user(self.warehouse)
+        orders.search_read([], ["name"])  # warehouse staff read the orders they ship
+        for field in ("receivable_open_amount", "credit_hold_message"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                orders.search_read([], [field])
 
     def test_notice_wizard_per_role(self):
         Wizard = self.env["receivables.notify.wizard"]

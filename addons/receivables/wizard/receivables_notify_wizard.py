@@ -1,9 +1,15 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+# Days overdue a notice may ask for at most: a hundred years.
+MAX_OVERDUE_DAYS = 36_500
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class ReceivablesNotifyWizard(models.TransientModel):
         for wizard in self:
             wizard._partner_domain()
 
+    @api.constrains("min_overdue_days")
+    def _check_min_overdue_days(self):
+        if any(not 0 <= wizard.min_overdue_days <= MAX_OVERDUE_DAYS for wizard in self):
+            raise ValidationError(self.env._("Days overdue go from 0 to %s.", MAX_OVERDUE_DAYS))
+
     def _partner_domain(self):
         """The client filter as a domain on clients; a clear error when it is not one."""
         text = self.partner_domain or "[]"
@@ -62,8 +73,14 @@ class ReceivablesNotifyWizard(models.TransientModel):
             domain = safe_eval(text)
             if not isinstance(domain, list | tuple):
                 raise ValueError(self.env._("a filter is a list of conditions"))
-            self.env["res.partner"]._search(domain)
-        except (ValueError, TypeError, KeyError, SyntaxError, NameError, AssertionError) as error:
+            query = self.env["res.partner"]._search(domain)
+            # Run once, to its first row: a value its column refuses is told here.
+            with self.env.cr.savepoint(flush=False):
+                self.env.execute_query(SQL("%s LIMIT 1", query.select(SQL("1"))))
+        except (
+            ValueError, TypeError, KeyError, SyntaxError, NameError, AssertionError,
+            ArithmeticError, psycopg2.DataError, psycopg2.ProgrammingError,
+        ) as error:  # fmt: skip
             raise ValidationError(
                 self.env._(
                     "The client filter %(filter)s is not valid: %(error)s",
