@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg2
@@ -376,22 +377,30 @@ class ReceivablesAgingReport(models.Model):
         )
 
     @api.model
+    @contextmanager
+    def _filter_errors(self, domain):
+        """Run a caller's filter: a malformed one, or a value its column refuses, is
+        explained; the transaction goes on."""
+        if domain is not None and not isinstance(domain, list):
+            raise UserError(self.env._("The aging's filter must be a list of conditions."))
+        try:
+            with self.env.cr.savepoint(flush=False):
+                yield
+        except FILTER_ERRORS as error:
+            raise UserError(self.env._("The aging cannot apply this filter: %s", error)) from error
+
+    @api.model
     def _netted_totals(self, as_of_date, domain):
         """``_aging_totals_query``'s rows for the lines the caller asked for and may read,
         summed from the per-line view: each of its lines is netted over all the client's
         lines, so that a filter keeps what the client's credits leave of each debt (summing
         the residuals of the lines it keeps would drop the credits it leaves out)."""
-        if domain is not None and not isinstance(domain, list):
-            raise UserError(self.env._("The aging's filter must be a list of conditions."))
-        try:
-            with self.env.cr.savepoint(flush=False):
-                groups = self.with_context(aging_date=as_of_date)._read_group(
-                    [("company_id", "=", self.env.company.id), *(domain or [])],
-                    ["partner_id", "bucket"],
-                    ["amount_open:sum", "days_overdue:max"],
-                )
-        except FILTER_ERRORS as error:
-            raise UserError(self.env._("The aging cannot apply this filter: %s", error)) from error
+        with self._filter_errors(domain):
+            groups = self.with_context(aging_date=as_of_date)._read_group(
+                [("company_id", "=", self.env.company.id), *(domain or [])],
+                ["partner_id", "bucket"],
+                ["amount_open:sum", "days_overdue:max"],
+            )
         per_partner = {}
         for partner, bucket, amount, days in groups:
             buckets, max_days = per_partner.get(partner.id, (dict.fromkeys(BUCKET_KEYS, 0.0), 0))
@@ -469,12 +478,14 @@ class ReceivablesAgingReport(models.Model):
 
         :return: ``[{'user_id', 'amount_overdue', 'overdue_loss'}]``, biggest loss first
         """
-        groups = self.with_context(aging_date=self._as_of(as_of_date))._read_group(
-            [("company_id", "=", self.env.company.id), ("days_overdue", ">", 0), *(domain or [])],
-            ["user_id"],
-            ["amount_overdue:sum", "overdue_loss:sum"],
-            order="overdue_loss:sum desc",
-        )
+        with self._filter_errors(domain):
+            groups = self.with_context(aging_date=self._as_of(as_of_date))._read_group(
+                [("company_id", "=", self.env.company.id), ("days_overdue", ">", 0),
+                 *(domain or [])],
+                ["user_id"],
+                ["amount_overdue:sum", "overdue_loss:sum"],
+                order="overdue_loss:sum desc",
+            )  # fmt: skip
         return [
             {"user_id": user.id, "amount_overdue": amount, "overdue_loss": loss}
             for user, amount, loss in groups

@@ -6,6 +6,9 @@ from odoo.tools import format_amount
 
 # Who reads a client's debts at all (the record rules of the aging then decide whose).
 DEBT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
+# action_confirm's own write of the state, the hold already checked: an object, not a
+# flag, because a context sent over RPC is JSON and cannot hold it.
+HOLD_CHECKED = object()
 
 
 class SaleOrder(models.Model):
@@ -59,22 +62,39 @@ class SaleOrder(models.Model):
         it is another client's."""
         return (self.partner_id | self.partner_invoice_id).commercial_partner_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        # Created confirmed (a state written over RPC): held as a confirmation would be.
+        orders.filtered(lambda order: order.state == "sale")._check_credit_hold_on_write()
+        return orders
+
     def write(self, vals):
         debtors = (
             {order: order._debtors() for order in self}
             if {"partner_id", "partner_invoice_id"} & vals.keys()
             else {}
         )
+        confirmed = (
+            self.filtered(lambda order: order.state != "sale")
+            if vals.get("state") == "sale"
+            and self.env.context.get("credit_hold_checked") is not HOLD_CHECKED
+            else self.browse()
+        )
         result = super().write(vals)
-        # A confirmed order given to a held client is held as its confirmation would be.
+        # Confirmed by a state written over RPC, or given to a held client once confirmed:
+        # held as a confirmation would be (action_confirm's own write passes, having asked).
         moved = self.filtered(
             lambda order: order in debtors and order.state == "sale"
             and order._debtors() - debtors[order]
         )  # fmt: skip
-        held = moved._credit_hold_messages()
+        (confirmed | moved)._check_credit_hold_on_write()
+        return result
+
+    def _check_credit_hold_on_write(self):
+        held = self._credit_hold_messages()
         if held and not self._confirmed_online():
             self._check_credit_hold_override(held)
-        return result
 
     def action_confirm(self):
         self._check_installments_total()
@@ -83,7 +103,8 @@ class SaleOrder(models.Model):
             if not self._credit_hold_accepted():
                 return self._credit_hold_stop(held)
             self._check_credit_hold_override(held)
-        result = super().action_confirm()
+        checked = self.with_context(credit_hold_checked=HOLD_CHECKED)
+        result = super(SaleOrder, checked).action_confirm()
         # Another check (OCA's financial risk, say) may have stopped the confirmation.
         for order, message in held.items():
             if order.state == "sale":

@@ -110,6 +110,9 @@ class TestAging(ReceivablesCommon):
                 Aging.get_aging(as_of, domain)
         with self.assertRaises(UserError):
             Aging.get_overdue_losses([AS_OF])
+        for domain in ("garbage", 5, [("nope", "=", 1)], [("date", "=", "garbage")], ["|"]):
+            with self.subTest(domain=domain), self.assertRaises(UserError):
+                Aging.get_overdue_losses(AS_OF, domain)
 
     def test_client_covered_by_credits_is_not_a_debtor(self):
         self._invoice(200.0, AS_OF - timedelta(days=45))

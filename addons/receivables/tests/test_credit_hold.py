@@ -61,6 +61,13 @@ class TestCreditHold(ReceivablesCommon):
         with self.assertRaises(UserError):
             order.with_user(self.salesperson).write({"partner_id": self.client.id})
         order.with_user(self.head).write({"partner_id": self.client.id})  # who may override
+        # Its state written over RPC, not confirmed: held all the same.
+        with self.assertRaises(UserError):
+            self._quotation().with_user(self.salesperson).write({"state": "sale"})
+        with self.assertRaises(UserError):
+            self.env["sale.order"].with_user(self.salesperson).create(
+                {"partner_id": self.client.id, "state": "sale"}
+            )
 
     def test_an_installment_stays_with_its_order(self):
         order = self._quotation()

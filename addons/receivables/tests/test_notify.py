@@ -2,7 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -165,6 +165,19 @@ class TestDebtorNotices(ReceivablesCommon, MailCase):
         offered = self.env["mail.template"].search(safe_eval(domain))
         self.assertIn(self.env.ref("receivables.mail_template_debtor_notice"), offered)
         self.assertNotIn(birthday, offered)
+        # The domain is the screen's: the server refuses any other template, even one of
+        # another model flagged as a notice (rendered as the engine, a password reset's
+        # would post its sign-in link where the sender reads it).
+        user_notice = self.env["mail.template"].create(
+            {
+                "name": "Reset",
+                "model_id": self.env.ref("base.model_res_users").id,
+                "receivables_debtor_notice": True,
+            }
+        )
+        for template in (birthday, user_notice):
+            with self.subTest(template=template.name), self.assertRaises(ValidationError):
+                self._wizard(template_id=template.id)
 
     def test_clients_without_email_are_listed_as_such(self):
         self.client.email = False

@@ -61,6 +61,17 @@ class ReceivablesNotifyWizard(models.TransientModel):
         for wizard in self:
             wizard._partner_domain()
 
+    @api.constrains("template_id")
+    def _check_template_is_a_debtor_notice(self):
+        """The notices are rendered and posted as the engine: a template on another model
+        (a password reset's, say) would post its secrets where the sender reads them."""
+        for wizard in self:
+            template = wizard.template_id
+            if template.model != "res.partner" or not template.receivables_debtor_notice:
+                raise ValidationError(
+                    self.env._("Debtor notices use a debtor notice template on contacts.")
+                )
+
     @api.constrains("min_overdue_days")
     def _check_min_overdue_days(self):
         if any(not 0 <= wizard.min_overdue_days <= MAX_OVERDUE_DAYS for wizard in self):

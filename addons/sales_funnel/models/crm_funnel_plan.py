@@ -60,13 +60,17 @@ class CrmFunnelPlan(models.Model):
         """Plans lying within a funnel's period add up: two of one team (or salesperson)
         for overlapping days would count twice."""
         for plan in self:
+            # A salesperson's plan is theirs whatever team it names.
+            whose = (
+                [("user_id", "=", plan.user_id.id)] if plan.user_id
+                else [("user_id", "=", False), ("team_id", "=", plan.team_id.id)]
+            )  # fmt: skip
             overlapping = self.search_count(
                 [
                     ("id", "!=", plan.id),
                     ("scenario_id", "=", plan.scenario_id.id),
                     ("company_id", "=", plan.company_id.id),
-                    ("team_id", "=", plan.team_id.id),
-                    ("user_id", "=", plan.user_id.id),
+                    *whose,
                     ("date_from", "<=", plan.date_to),
                     ("date_to", ">=", plan.date_from),
                 ],

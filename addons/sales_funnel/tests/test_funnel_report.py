@@ -283,6 +283,12 @@ class TestFunnelReport(SalesFunnelCommon):
         with self.assertRaises(ValidationError):
             self._plan([1] * 9, month=("2026-03-15", "2026-04-15"))
         self._plan([1] * 9, month=("2026-04-01", "2026-04-30"))  # the next month
+        self._plan([2] * 9, user=self.salesperson_other)
+        with self.assertRaises(ValidationError):  # hers, whatever team it names
+            self.env["crm.funnel.plan"].with_user(self.head).create(
+                {"scenario_id": self.typical.id, "date_from": "2026-03-01",
+                 "date_to": "2026-03-31", "user_id": self.salesperson_other.id}
+            )  # fmt: skip
         company_plan = (
             self.env["crm.funnel.plan"]
             .with_user(self.head)
