@@ -354,6 +354,7 @@ class ResPartner(models.Model):
         self._check_client_status_untouched(vals)
         moves = self._client_moves(vals)
         self._check_moves_by_head(moves)
+        self._check_others_clients_kept(vals)
         result = super().write(vals)
         self._restart_salesperson_since(moves)
         self._log_client_moves(moves)
@@ -447,6 +448,27 @@ class ResPartner(models.Model):
         return not partner.user_ids and not self.env["res.company"].sudo().search_count(
             [("partner_id", "=", self.id)], limit=1
         )
+
+    def _check_others_clients_kept(self, vals):
+        """Another salesperson's client stays in its company and stays a client (not a
+        contact of another): the head of sales' decision, like moving it."""
+        if not {"company_id", "parent_id"} & vals.keys() or self._is_sales_head_user():
+            return
+        user = self.env.user
+        theirs = self._clients().filtered(
+            lambda client: client.user_id and client.user_id != user
+            and (client.company_id.id != vals.get("company_id", client.company_id.id)
+                 or client.parent_id.id != vals.get("parent_id", client.parent_id.id))
+            and client._is_sales_client()
+        )  # fmt: skip
+        if theirs:
+            raise UserError(
+                self.env._(
+                    "Only the head of sales moves another salesperson's client to another "
+                    "company or under another client: %(clients)s",
+                    clients=", ".join(theirs.mapped("display_name")),
+                )
+            )
 
     def _check_moves_by_head(self, moves):
         """A client goes to another salesperson, or to the archive, by the head of sales'

@@ -105,6 +105,11 @@ class TestClientOwners(ClientOwnershipCommon):
                                (free, {"user_id": self.farmer.id})):  # fmt: skip
             with self.subTest(client=client.name, values=values), self.assertRaises(UserError):
                 client.with_user(self.hunter).write(values)
+        mine_too = self._client("Mine too", user_id=self.hunter.id)
+        for values in ({"parent_id": mine_too.id}, {"company_id": False}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                theirs.with_user(self.hunter).write(values)
+        mine.with_user(self.hunter).write({"company_id": False})  # their own: theirs to decide
         free.with_user(self.hunter).user_id = self.hunter
         self.assertEqual(self._last_move(free).new_user_id, self.hunter, "taken, and logged")
         theirs.with_user(self.head).user_id = self.hunter
