@@ -441,13 +441,13 @@ class ResPartner(models.Model):
             self.env._("Only the head of sales decides a client's hunter, farmer and team queue.")
         )
 
-    def _is_sales_client(self):
-        """A partner the sales department holds: not a user's, not a company's own."""
-        self.ensure_one()
-        partner = self.sudo().with_context(active_test=False)
-        return not partner.user_ids and not self.env["res.company"].sudo().search_count(
-            [("partner_id", "=", self.id)], limit=1
-        )
+    def _sales_clients(self):
+        """Those of these partners the sales department holds: not users', not companies'
+        own (one query for the companies, whatever the number of partners)."""
+        partners = self.sudo().with_context(active_test=False)
+        companies = self.env["res.company"].sudo().search([("partner_id", "in", self.ids)])
+        held = partners.filtered(lambda partner: not partner.user_ids) - companies.partner_id
+        return self & held
 
     def _check_others_clients_kept(self, vals):
         """Another salesperson's client stays in its company and stays a client (not a
@@ -459,8 +459,7 @@ class ResPartner(models.Model):
             lambda client: client.user_id and client.user_id != user
             and (client.company_id.id != vals.get("company_id", client.company_id.id)
                  or client.parent_id.id != vals.get("parent_id", client.parent_id.id))
-            and client._is_sales_client()
-        )  # fmt: skip
+        )._sales_clients()  # fmt: skip
         if theirs:
             raise UserError(
                 self.env._(
@@ -482,7 +481,7 @@ class ResPartner(models.Model):
             for move in moves
             if move["old_user_id"] or move["new_user_id"] != user.id or move["move"] != "assign"
         )
-        moved = moved.filtered(lambda client: client._is_sales_client())
+        moved = moved._sales_clients()
         if moved:
             raise UserError(
                 self.env._(

@@ -30,7 +30,7 @@ class ActiveSalesClientHandover(models.TransientModel):
         context = self.env.context
         if context.get("active_model") == "res.partner" and context.get("active_ids"):
             clients = self.env["res.partner"].browse(context["active_ids"])._clients()
-            clients = clients.filtered(lambda client: client._is_sales_client())
+            clients = clients._sales_clients()
         else:
             clients = overdue
         return [

@@ -52,9 +52,10 @@ class ActiveSalesClientHandoverLine(models.TransientModel):
 
     @api.constrains("partner_id")
     def _check_partner_is_a_client(self):
+        clients = self.partner_id._sales_clients()
         if any(
             line.partner_id.commercial_partner_id != line.partner_id
-            or not line.partner_id._is_sales_client()
+            or line.partner_id not in clients
             for line in self
         ):
             raise ValidationError(
