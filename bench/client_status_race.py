@@ -53,6 +53,10 @@ TIMEOUT = 20  # seconds a request waits for the other one before going on regard
 POLL = 0.01
 STATUS_COLUMNS = "client_status, client_first_sale_date, client_last_sale_date"
 
+# Every connection in one time zone: "today" is then the same day for the invoices' dates
+# and for the decisions, whatever the users' zones (they differ around midnight).
+ONE_DAY = {"tz": "UTC"}
+
 
 # ----------------------------------------------------------------------
 # the requests: what an accountant does to a document
@@ -179,7 +183,7 @@ def _prepare(registry, count, tag):
     """For each scenario, ``count`` clients as it wants them, with what the two requests act
     on; in one transaction, each step set-based over every client of every scenario."""
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, odoo.SUPERUSER_ID, ONE_DAY)
         salesperson = _user(env, "race_salesperson", ["sales_team.group_sale_salesman"])
         accountant = _user(
             env, "race_accountant", ["base.group_user", "account.group_account_invoice"]
@@ -373,7 +377,7 @@ def _request(registry, request, role, pair, tally):
             raise
 
     cr = registry.cursor()
-    env = api.Environment(cr, uid, {})
+    env = api.Environment(cr, uid, ONE_DAY)
     try:
         retrying(work, env)
     except Exception as error:  # noqa: BLE001 - a failed request is what we count
@@ -438,7 +442,7 @@ def _check(registry, scenario, races, last_log_id, starts):
     partner_ids = [pid for race in races for pid in race.partner_ids]
     client_ids = [race.client_id for race in races]
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = api.Environment(cr, odoo.SUPERUSER_ID, ONE_DAY)
         raced = _states(cr, partner_ids)
         cr.execute(
             """SELECT partner_id, old_status, new_status FROM res_partner_status_log
