@@ -295,6 +295,10 @@ class TestClientHandover(ClientOwnershipCommon):
         self.assertEqual(review.line_ids.partner_id, chosen)
         self.assertEqual(review.line_ids.reason, "chosen")
         self.assertFalse(self._line(review, regular))
+        wizard = self.env["active.sales.client.handover"].with_user(self.head)
+        for garbage in (["abc"], "abc", [True]):
+            with self.subTest(active_ids=garbage), self.assertRaises(UserError):
+                wizard.with_context(active_model="res.partner", active_ids=garbage).create({})
 
     def test_only_the_head_runs_the_review(self):
         with self.assertRaises(AccessError):

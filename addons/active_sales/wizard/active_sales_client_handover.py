@@ -29,7 +29,7 @@ class ActiveSalesClientHandover(models.TransientModel):
         overdue = self._overdue_clients()
         context = self.env.context
         if context.get("active_model") == "res.partner" and context.get("active_ids"):
-            clients = self.env["res.partner"].browse(context["active_ids"])._clients()
+            clients = self.env["res.partner"].browse(self._chosen_ids())._clients()
             clients = clients._sales_clients()
         else:
             clients = overdue
@@ -39,6 +39,16 @@ class ActiveSalesClientHandover(models.TransientModel):
             )
             for client in clients.sorted(lambda client: (client.user_id.name or "", client.name))
         ]
+
+    @api.model
+    def _chosen_ids(self):
+        """The clients the head selected (``active_ids``), as ids."""
+        ids = self.env.context["active_ids"]
+        if not isinstance(ids, list) or not all(
+            isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids
+        ):
+            raise UserError(self.env._("Choose the clients to review from the client list."))
+        return ids
 
     @api.model
     def _overdue_clients(self):

@@ -227,22 +227,38 @@ class ResPartner(models.Model):
             )
         )
         currency = company.currency_id
-        return {
-            client: client._credit_hold_message(company, debt, max_days)
-            for client, debt, max_days in groups
+        held = self.browse(
+            client.id for client, debt, _max_days in groups
             if currency.compare_amounts(debt, company.credit_hold_amount) > 0
+        )  # fmt: skip
+        visible = held._receivables_visible_clients()
+        return {
+            client: client._credit_hold_message(company, debt, max_days, client in visible)
+            for client, debt, max_days in groups
+            if client in held
         }
 
-    def _credit_hold_message(self, company, debt, max_days):
+    def _credit_hold_message(self, company, debt, max_days, debt_visible):
+        """Why the client is held; their debt only to whom may see it (another
+        salesperson's client is held all the same, its figures unsaid)."""
         self.ensure_one()
         currency = company.currency_id
-        return self.env._(
-            "%(client)s owes %(debt)s overdue, up to %(max_days)s days. Credit hold in "
-            "%(company)s: more than %(limit)s overdue for more than %(days)s days.",
-            client=self.display_name,
-            debt=format_amount(self.env, debt, currency),
-            max_days=max_days,
+        rule = self.env._(
+            "Credit hold in %(company)s: more than %(limit)s overdue for more than %(days)s days.",
             company=company.name,
             limit=format_amount(self.env, company.credit_hold_amount, currency),
             days=company.credit_hold_days,
+        )
+        if not debt_visible:
+            return self.env._(
+                "%(client)s is overdue past the limit. %(rule)s",
+                client=self.display_name,
+                rule=rule,
+            )
+        return self.env._(
+            "%(client)s owes %(debt)s overdue, up to %(max_days)s days. %(rule)s",
+            client=self.display_name,
+            debt=format_amount(self.env, debt, currency),
+            max_days=max_days,
+            rule=rule,
         )

@@ -9,6 +9,9 @@ DEBT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
 # action_confirm's own write of the state, the hold already checked: an object, not a
 # flag, because a context sent over RPC is JSON and cannot hold it.
 HOLD_CHECKED = object()
+# The order's own change of its payment schedule (its form's save, a schedule from the
+# terms): the schedule is checked once the whole change is made, not at each installment.
+SCHEDULE_CHANGE = object()
 
 
 class SaleOrder(models.Model):
@@ -81,7 +84,14 @@ class SaleOrder(models.Model):
             and self.env.context.get("credit_hold_checked") is not HOLD_CHECKED
             else self.browse()
         )
-        result = super().write(vals)
+        changing = (
+            self.with_context(schedule_change=SCHEDULE_CHANGE)
+            if "installment_ids" in vals
+            else self
+        )
+        result = super(SaleOrder, changing).write(vals)
+        if "installment_ids" in vals:
+            self._check_schedule_kept()
         # Confirmed by a state written over RPC, or given to a held client once confirmed:
         # held as a confirmation would be (action_confirm's own write passes, having asked).
         moved = self.filtered(
@@ -211,13 +221,26 @@ class SaleOrder(models.Model):
         ]
 
     def action_compute_installments(self):
-        for order in self:
+        changing = self.with_context(schedule_change=SCHEDULE_CHANGE)
+        for order in changing:
             order.installment_ids.unlink()
-            self.env["sale.order.installment"].create(order._installment_values_from_terms())
+            changing.env["sale.order.installment"].create(order._installment_values_from_terms())
+        self._check_schedule_kept()
         return True
 
-    def _check_installments_total(self):
-        for order in self.filtered("installment_ids"):
+    def _check_schedule_kept(self):
+        """A confirmed order's schedule adds up to its total whoever changes it, and is not
+        emptied: the payment calendar and its overdue installments stay true (a change the
+        order makes itself is checked once it is whole)."""
+        if self.env.context.get("schedule_change") is SCHEDULE_CHANGE:
+            return
+        self.filtered(
+            lambda order: order.state == "sale"
+            and order.currency_id.compare_amounts(order.amount_total, 0) > 0
+        )._check_installments_total(empty_allowed=False)  # fmt: skip
+
+    def _check_installments_total(self, empty_allowed=True):
+        for order in self if not empty_allowed else self.filtered("installment_ids"):
             total = sum(order.installment_ids.mapped("amount"))
             if order.currency_id.compare_amounts(total, order.amount_total):
                 raise UserError(

@@ -34,6 +34,12 @@ class SaleOrderInstallment(models.Model):
                 f"{installment.partner_id.name or ''}: {amount} ({installment.order_id.name or ''})"
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        installments = super().create(vals_list)
+        installments.order_id._check_schedule_kept()
+        return installments
+
     def write(self, vals):
         # An installment belongs to its order: moved to another (the access rules are
         # checked before a write, not after), it would change someone else's calendar.
@@ -41,7 +47,16 @@ class SaleOrderInstallment(models.Model):
             raise UserError(
                 self.env._("An installment stays with its order: add one to the other order.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if "amount" in vals:
+            self.order_id._check_schedule_kept()
+        return result
+
+    def unlink(self):
+        orders = self.order_id
+        result = super().unlink()
+        orders._check_schedule_kept()
+        return result
 
     @api.constrains("amount")
     def _check_amount(self):

@@ -10,9 +10,10 @@ class ReportAging(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
-        as_of = fields.Date.to_date(data.get("as_of")) or fields.Date.context_today(self)
         domain = [("id", "in", docids)] if docids else None
-        aging = self.env["receivables.aging.report"].get_aging(as_of, domain)
+        # The date as get_aging reads it (today when none): a wrong one is explained there.
+        aging = self.env["receivables.aging.report"].get_aging(data.get("as_of"), domain)
+        as_of = fields.Date.to_date(aging["as_of"])
         partner_ids = [row["partner_id"] for row in aging["rows"]]
         user_ids = [row["user_id"] for row in aging["rows"] if row["user_id"]]
         return {

@@ -236,3 +236,7 @@ class TestAging(ReceivablesCommon):
         )
         self.assertIn("Aging debtor", html.decode())
         self.assertIn("150.00", html.decode())
+        with self.assertRaisesRegex(UserError, "is not a date"):
+            self.env["ir.actions.report"]._render_qweb_html(
+                "receivables.report_aging", None, data={"as_of": "garbage"}
+            )

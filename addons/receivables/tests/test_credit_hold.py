@@ -92,6 +92,13 @@ class TestCreditHold(ReceivablesCommon):
             order.with_user(self.salesperson).action_confirm()
         self.assertEqual(order.state, "draft")
 
+    def test_another_salesperson_is_held_without_the_debt(self):
+        other = self._new_user("rcv_other", "Olga Other", "sales_team.group_sale_salesman")
+        order = self.env["sale.order"].with_user(other).new({"partner_id": self.client.id})
+        self.assertIn("Debtor Ltd is overdue past the limit", order.credit_hold_message)
+        self.assertNotIn("500", order.credit_hold_message, "not the other's client's debt")
+        self.assertIn("500.00", self._quotation().credit_hold_message, "their own client's")
+
     def test_head_overrides_and_it_is_logged(self):
         order = self._quotation()
         action = order.with_user(self.head).action_confirm()

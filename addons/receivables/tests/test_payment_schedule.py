@@ -81,3 +81,29 @@ class TestPaymentSchedule(ReceivablesCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.installment_ids)
+
+    def test_a_confirmed_schedule_still_adds_up(self):
+        order = self._order()
+        order.action_confirm()
+        [installment] = order.installment_ids
+        salesperson = self.env(user=self.salesperson)
+        changes = {
+            "an amount cut": lambda: installment.with_env(salesperson).write({"amount": 1.0}),
+            "one more": lambda: salesperson["sale.order.installment"].create(
+                {"order_id": order.id, "date_due": self._days_ago(-5), "amount": 10.0}
+            ),
+            "the schedule emptied": lambda: installment.with_env(salesperson).unlink(),
+        }
+        for change, make in changes.items():
+            with self.subTest(change=change):
+                with self.assertRaises(UserError) as refused:
+                    make()
+                self.assertIn("add up to", str(refused.exception))
+        # Rescheduled in one save of the order, the total kept: the client's new terms.
+        order.with_user(self.salesperson).installment_ids = [
+            Command.update(installment.id, {"amount": 150.0, "date_due": self._days_ago(-20)}),
+            Command.create({"date_due": self._days_ago(-50), "amount": 50.0}),
+        ]
+        self.assertEqual(sorted(order.installment_ids.mapped("amount")), [50.0, 150.0])
+        order.with_user(self.salesperson).action_compute_installments()
+        self.assertEqual(order.installment_ids.mapped("amount"), [200.0], "from the terms again")
