@@ -1,10 +1,17 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import (
+    MAX_TRIES_ON_CONCURRENCY_FAILURE,
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
 from odoo.tools import SQL
 
 from .res_partner_status_log import CLIENT_STATUSES
+
+_logger = logging.getLogger(__name__)
 
 # Decided by the rules alone (recompute_client_status, the ABC ranking), never written by a
 # user.
@@ -25,6 +32,8 @@ DECIDED_FIELDS = (
 )
 # Who works the client: the head of sales' decision, never a salesperson's.
 OWNER_FIELDS = frozenset(("hunter_id", "farmer_id", "client_team_id"))
+# How often the client is to be contacted: the head of sales' decision too.
+HEAD_FIELDS = OWNER_FIELDS | {"contact_norm_days"}
 # What the contact merge writes on the merged client goes through ``write`` with this
 # object in the context: an object, not a flag, because a context sent over RPC is JSON
 # and cannot hold it.
@@ -302,16 +311,31 @@ class ResPartner(models.Model):
 
     def _record_contact(self, activity_type, user):
         """A contact with these clients today: remembered, and the next one planned per
-        their norm for those with nothing else planned."""
+        their norm for those with nothing else planned. Only a contact by the client's
+        salesperson, by anyone in sales for a client nobody holds, or by the head of sales
+        counts: anyone else's activity done on the client is no sales contact."""
         today = fields.Date.context_today(self)
-        self.sudo().write({"last_contact_date": today})
-        for client in self.filtered(lambda partner: not partner.activity_ids):
+        clients = self._contacted_by_sales(self.env.user)
+        clients.sudo().write({"last_contact_date": today})
+        for client in clients.filtered(lambda partner: not partner.activity_ids):
             client.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=today + timedelta(days=client.contact_interval_days),
                 summary=self.env._("Contact per the norm"),
                 user_id=(client.user_id or user).id,
             )
+
+    def _contacted_by_sales(self, user):
+        """Those of these clients whose contact by ``user`` counts (the engine's counts for
+        all of them)."""
+        if user._is_superuser() or user.has_group("sales_team.group_sale_manager"):
+            return self
+        salesperson = user.has_group("sales_team.group_sale_salesman")
+        return self.filtered(
+            lambda client: (
+                client.sudo().user_id == user or (salesperson and not client.sudo().user_id)
+            )
+        )
 
     @api.depends_context("uid")
     def _compute_is_sales_head(self):
@@ -333,8 +357,10 @@ class ResPartner(models.Model):
             self._check_client_status_untouched(given)
             self._check_owners_set_by_head(given)
             if vals.get("parent_id") and not vals.get("is_company"):
-                # A new contact of a client takes the client's status.
+                # A new contact of a client takes the client's status, as decided once any
+                # decision being made at this moment is through.
                 client = self.browse(vals["parent_id"]).commercial_partner_id
+                client._serialise_client_decisions()
                 vals.update({name: client[name] for name in DECIDED_FIELDS})
             elif vals.get("user_id"):
                 vals["salesperson_since"] = today
@@ -363,8 +389,42 @@ class ResPartner(models.Model):
             self._recompute_client_status()
         return result
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_held_clients(self):
+        """Deleting a client loses them and their history, more than archiving them: the
+        head of sales' decision too (a merge deletes the clients it merged away)."""
+        if self._is_sales_head_user() or self.env.context.get("client_merge") is MERGE_WRITE:
+            return
+        held = self._clients()._sales_clients().filtered("user_id")
+        if held:
+            raise UserError(
+                self.env._(
+                    "Only the head of sales deletes a client a salesperson holds: %(clients)s",
+                    clients=", ".join(held.mapped("display_name")),
+                )
+            )
+
     def _clients(self):
         return self.filtered(lambda partner: partner.commercial_partner_id == partner)
+
+    def _check_others_clients_merged(self):
+        """A merge takes the merged clients' invoices, history and potentials into one: with
+        another salesperson's client, that is taking the client, the head's decision."""
+        if self._is_sales_head_user():
+            return
+        user = self.env.user
+        theirs = (
+            self._clients()
+            ._sales_clients()
+            .filtered(lambda client: client.user_id and client.user_id != user)
+        )
+        if theirs:
+            raise UserError(
+                self.env._(
+                    "Only the head of sales merges another salesperson's client: %(clients)s",
+                    clients=", ".join(theirs.mapped("display_name")),
+                )
+            )
 
     def _merged_values(self, vals):
         """What the contact merge may write on the merged client: never the decided
@@ -435,18 +495,27 @@ class ResPartner(models.Model):
             self.env["res.partner.assignment.log"].sudo().create(moves)
 
     def _check_owners_set_by_head(self, vals):
-        if not OWNER_FIELDS & vals.keys() or self._is_sales_head_user():
+        if not HEAD_FIELDS & vals.keys() or self._is_sales_head_user():
             return
         raise UserError(
-            self.env._("Only the head of sales decides a client's hunter, farmer and team queue.")
+            self.env._(
+                "Only the head of sales decides a client's hunter, farmer, team queue and "
+                "contact norm."
+            )
         )
 
     def _sales_clients(self):
-        """Those of these partners the sales department holds: not users', not companies'
-        own (one query for the companies, whatever the number of partners)."""
+        """Those of these partners the sales department holds: not internal users', not
+        companies' own (one query for the companies, whatever the number of partners). A
+        client with portal access is a client all the same."""
         partners = self.sudo().with_context(active_test=False)
         companies = self.env["res.company"].sudo().search([("partner_id", "in", self.ids)])
-        held = partners.filtered(lambda partner: not partner.user_ids) - companies.partner_id
+        held = (
+            partners.filtered(lambda partner: not partner.user_ids.filtered(
+                lambda user: not user.share
+            ))
+            - companies.partner_id
+        )  # fmt: skip
         return self & held
 
     def _check_others_clients_kept(self, vals):
@@ -476,10 +545,14 @@ class ResPartner(models.Model):
         if not moves or self._is_sales_head_user():
             return
         user = self.env.user
+        taker = user.has_group("sales_team.group_sale_salesman")
         moved = self.browse(
             move["partner_id"]
             for move in moves
-            if move["old_user_id"] or move["new_user_id"] != user.id or move["move"] != "assign"
+            if move["old_user_id"]
+            or move["new_user_id"] != user.id
+            or move["move"] != "assign"
+            or not taker
         )
         moved = moved._sales_clients()
         if moved:
@@ -739,6 +812,25 @@ class ResPartner(models.Model):
     def _cron_recompute_client_status(self):
         """Nightly: statuses change with time alone (a new client becomes regular, a
         silent one lost), and so do the twelve months the ABC classes are ranked on."""
+        # An invoice posted meanwhile for a client the night decides makes the night's
+        # statements fail to serialise: replayed in a new transaction, as Odoo replays a
+        # request, rather than left failed until the next night.
+        for tries_left in reversed(range(MAX_TRIES_ON_CONCURRENCY_FAILURE)):
+            try:
+                self._decide_every_company()
+                self.env.flush_all()
+                return
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                if not tries_left:
+                    raise
+                _logger.info(
+                    "Client statuses: %s, %s tries left, deciding again", error.pgcode, tries_left
+                )
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+
+    @api.model
+    def _decide_every_company(self):
         # Every company decides its own clients; companies are few.
         for company in self.env["res.company"].sudo().search([]):  # pylint: disable=no-search-all
             self.sudo().with_company(company)._decide_company_clients()

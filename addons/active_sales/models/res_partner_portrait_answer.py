@@ -143,6 +143,9 @@ class ResPartnerPortraitAnswer(models.Model):
         clients = clients.sudo().exists()
         if not clients:
             return
+        # Two answers given at once each see the other missing and decide no change: the
+        # second must replay on the first's answer.
+        clients._serialise_client_decisions()
         answers = (
             self.sudo()
             .search(

@@ -192,7 +192,7 @@ class ActiveSalesClientReport(models.AbstractModel):
     def _clients(self, domain):
         """The clients of the active company the user may see and the filter keeps, as SQL
         to select their rows of res_partner from: a salesperson's own, everyone's for the
-        head of sales; never the company's own partners nor its users'. Their rows, not
+        head of sales; never the company's own partners nor its internal users' (a client with portal access is a client). Their rows, not
         their ids: PostgreSQL reads the clients once, with the filter, where ids to join
         back would read the partners twice."""
         user = self.env.user
@@ -202,7 +202,7 @@ class ActiveSalesClientReport(models.AbstractModel):
         scope = [
             ("parent_id", "=", False),
             ("company_id", "in", [company.id, False]),
-            ("user_ids", "=", False),
+            ("user_ids", "not any", [("share", "=", False)]),
             ("id", "not in", SQL("(SELECT partner_id FROM res_company)")),
         ]
         if not user.has_group("sales_team.group_sale_salesman_all_leads"):

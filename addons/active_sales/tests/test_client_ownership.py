@@ -149,9 +149,75 @@ class TestClientOwners(ClientOwnershipCommon):
         kept = self._client("Kept")
         merged = self._client("Merged", user_id=self.hunter.id, farmer_id=self.farmer.id)
         wizard = self.env["base.partner.merge.automatic.wizard"].with_user(merger).create({})
-        wizard._merge((kept | merged).ids, kept.with_user(merger))
-        self.assertFalse(kept.farmer_id, "the farmer is the head's decision")
-        self.assertFalse(kept.user_id)
+        # Merging another salesperson's client away is taking it: the head's decision.
+        with self.assertRaises(UserError):
+            wizard._merge((kept | merged).ids, kept.with_user(merger))
+        self.assertTrue(merged.exists())
+        self._grant_contact_creation(self.head)
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.head).create({})
+        wizard._merge((kept | merged).ids, kept.with_user(self.head))
+        self.assertFalse(merged.exists())
+        self.assertEqual(kept.farmer_id, self.farmer, "the head's merge keeps who farms it")
+
+    def _grant_contact_creation(self, *users):
+        """Odoo gives new internal users "Contact Creation" by default; these test users
+        were made without it."""
+        group = self.env.ref("base.group_partner_manager")
+        for user in users:
+            user.groups_id = [Command.link(group.id)]
+
+    def test_only_the_head_deletes_a_held_client(self):
+        self._grant_contact_creation(self.hunter, self.farmer, self.warehouse_user, self.head)
+        held = self._client("Held", user_id=self.farmer.id)
+        free = self._client("Nobody's")
+        for user in (self.hunter, self.farmer, self.warehouse_user):
+            with self.subTest(user=user.name), self.assertRaises(UserError):
+                held.with_user(user).unlink()
+        free.with_user(self.hunter).unlink()
+        held.with_user(self.head).unlink()
+        self.assertFalse((held | free).exists())
+
+    def test_a_client_with_portal_access_is_a_client(self):
+        client = self._client("Portal client", user_id=self.farmer.id, is_company=False)
+        self.env["res.users"].with_context(no_reset_password=True).create(
+            {
+                "name": client.name,
+                "login": "portal_client",
+                "partner_id": client.id,
+                "groups_id": [Command.set(self.env.ref("base.group_portal").ids)],
+            }
+        )
+        with self.assertRaises(UserError):
+            client.with_user(self.hunter).user_id = self.hunter
+        report = self.env["active.sales.client.report"].with_user(self.head)
+        row = next(
+            row for row in report.get_report("contact", self.today, self.today)["rows"]
+            if row["key"] == self.farmer.id
+        )  # fmt: skip
+        self.assertEqual(row["clients"], 1, "counted in the farmer's client base")
+
+    def test_only_sales_people_take_a_free_client(self):
+        free = self._client("Nobody's")
+        with self.assertRaises(UserError):
+            free.with_user(self.warehouse_user).user_id = self.warehouse_user
+        free.with_user(self.hunter).user_id = self.hunter
+
+    def test_the_contact_norm_is_the_head_s(self):
+        client = self._client(user_id=self.hunter.id)
+        with self.assertRaises(UserError):
+            client.with_user(self.hunter).contact_norm_days = 100000
+        client.with_user(self.head).contact_norm_days = 10
+        self.assertEqual(client.contact_interval_days, 10)
+
+    def test_only_sales_contacts_count(self):
+        client = self._client(user_id=self.farmer.id)
+        for user in (self.warehouse_user, self.hunter):
+            activity = client.activity_schedule("mail.mail_activity_data_call", user_id=user.id)
+            activity.with_user(user).action_feedback(feedback="Called, they say")
+        self.assertFalse(client.last_contact_date, "no contact by their salesperson")
+        activity = client.activity_schedule("mail.mail_activity_data_call", user_id=self.farmer.id)
+        activity.with_user(self.farmer).action_feedback(feedback="Talked")
+        self.assertEqual(client.last_contact_date, self.today)
 
     def test_every_move_is_logged_with_the_days_held(self):
         client = self._client(user_id=self.hunter.id)

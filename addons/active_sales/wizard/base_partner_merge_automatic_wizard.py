@@ -54,7 +54,15 @@ class MergePartnerAutomatic(models.TransientModel):
         )
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
-        result = super()._merge(partner_ids, dst_partner, extra_checks)
+        partners = self.env["res.partner"].browse(partner_ids) | (
+            dst_partner or self.env["res.partner"]
+        )
+        partners.exists()._check_others_clients_merged()
+        # The merge deletes the merged-away clients itself: not a deletion by hand.
+        merging = self.with_context(client_merge=MERGE_WRITE)
+        result = super(MergePartnerAutomatic, merging)._merge(
+            partner_ids, dst_partner, extra_checks
+        )
         merged = self.env["res.partner"].browse(partner_ids).exists()
         merged._recompute_client_status()
         # The answers moved to the merged client in SQL: its qualification follows them.

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 # Who reads a client's debts at all (the record rules of the aging then decide whose).
 DEBT_READERS = "sales_team.group_sale_salesman,account.group_account_invoice"
@@ -238,6 +238,17 @@ class SaleOrder(models.Model):
             lambda order: order.state == "sale"
             and order.currency_id.compare_amounts(order.amount_total, 0) > 0
         )._check_installments_total(empty_allowed=False)  # fmt: skip
+
+    def _serialise_schedule(self):
+        """A change of the schedule and the order's confirmation, made at once, conflict:
+        each would check the schedule as it was before the other (REPEATABLE READ), and a
+        confirmed order would keep a schedule that does not add up. A same-value UPDATE of
+        the order is a write the confirmation's write of the state runs into; whichever
+        request comes second fails to serialise and Odoo replays it."""
+        if self:
+            self.env.cr.execute(
+                SQL("UPDATE sale_order SET state = state WHERE id = ANY(%s)", self.ids)
+            )
 
     def _check_installments_total(self, empty_allowed=True):
         for order in self if not empty_allowed else self.filtered("installment_ids"):

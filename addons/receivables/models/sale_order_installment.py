@@ -37,6 +37,7 @@ class SaleOrderInstallment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         installments = super().create(vals_list)
+        installments.order_id._serialise_schedule()
         installments.order_id._check_schedule_kept()
         return installments
 
@@ -48,12 +49,15 @@ class SaleOrderInstallment(models.Model):
                 self.env._("An installment stays with its order: add one to the other order.")
             )
         result = super().write(vals)
+        if {"amount", "date_due"} & vals.keys():
+            self.order_id._serialise_schedule()
         if "amount" in vals:
             self.order_id._check_schedule_kept()
         return result
 
     def unlink(self):
         orders = self.order_id
+        orders._serialise_schedule()
         result = super().unlink()
         orders._check_schedule_kept()
         return result

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -20,7 +21,7 @@ RESERVATION_STATES = [
 # precommit data key: deals whose documents changed in the current transaction.
 PENDING_SYNC = "sales_funnel.pending_sync"
 # A write that touches none of these cannot open or close a stage visit.
-VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id", "team_id")
+VISIT_FIELDS = ("stage_id", "active", "type", "scenario_id", "team_id", "user_id", "company_id")
 # Per deal: quotation sent, order confirmed, the confirmed orders' total and untaxed amount and
 # what was paid of them (company currency, each order at its own rate), fully delivered, and
 # the untaxed amount of its newest open quotation; its storable goods still to deliver, reserved
@@ -106,6 +107,23 @@ DOCUMENT_FACTS_QUERY = """
  LEFT JOIN undelivered ON undelivered.lead_id = orders.lead_id
  LEFT JOIN goods ON goods.lead_id = orders.lead_id
 """
+
+
+@dataclass(frozen=True)
+class FunnelPosition:
+    """Where a deal stood before a write: what the write changed tells which visits it
+    ended or began."""
+
+    in_funnel: bool
+    active: bool
+    type: str
+    stage: models.BaseModel
+    scenario: models.BaseModel
+    holder: tuple
+
+    @property
+    def won(self):
+        return self.in_funnel and self.stage.is_won
 
 
 class CrmLead(models.Model):
@@ -324,7 +342,7 @@ class CrmLead(models.Model):
         positions = self._funnel_positions() if any(f in vals for f in VISIT_FIELDS) else None
         result = super().write(vals)
         if positions is not None:
-            self._enter_funnel_on_scenario_steps(positions, vals)
+            self._enter_funnel_on_scenario_steps(positions)
             self._log_visit_changes(positions)
         if "expected_revenue" in vals:
             self.env["crm.stage.log"]._follow_revenue(self)
@@ -361,8 +379,12 @@ class CrmLead(models.Model):
         return data
 
     def _merge_dependences(self, opportunities):
+        if not self.env.su:
+            opportunities._check_can_merge()
         result = super()._merge_dependences(opportunities)
-        self.env["crm.stage.log"]._pass_to_surviving_deal(self, opportunities)
+        # Their history passes to this deal when they are deleted, which Odoo's own flows
+        # do after the merge; a merged deal kept (auto_unlink=False) keeps its own.
+        self.env["crm.stage.log"]._note_merge(self, opportunities)
         return result
 
     # ------------------------------------------------------------
@@ -522,7 +544,7 @@ class CrmLead(models.Model):
             )
         if "active" in vals:
             if vals["active"]:
-                self._check_can_reopen()
+                self._check_can_reopen(vals.get("type"))
             else:
                 self._check_can_archive(vals)
         if vals.get("type") == "lead":
@@ -557,7 +579,18 @@ class CrmLead(models.Model):
             )
 
     def _check_can_archive(self, vals):
-        """Archiving a scenario deal is losing it: with a reason, and the approval it asks."""
+        """Archiving a scenario deal is losing it: with a reason, and the approval it asks;
+        a won deal, the head of sales' decision (it takes the win back)."""
+        won = self.filtered(
+            lambda lead: lead.active and lead._is_scenario_deal() and lead.stage_id.is_won
+        )
+        if won:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s is won: only the head of sales closes it as lost.",
+                    deal=won[0].name,
+                )
+            )
         without_reason = self.filtered(
             lambda lead: (
                 lead.active
@@ -575,8 +608,14 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _check_can_reopen(self):
-        lost = self.filtered(lambda lead: not lead.active and lead._is_scenario_deal())
+    def _check_can_reopen(self, new_type=None):
+        """A lost scenario deal comes back by the head of sales' decision, a lead archived
+        in a scenario and turned into a deal by the same write included."""
+        lost = self.filtered(
+            lambda lead: not lead.active
+            and lead.scenario_id
+            and (new_type or lead.type) == "opportunity"
+        )  # fmt: skip
         if lost:
             self._check_is_head(
                 self.env._(
@@ -597,6 +636,26 @@ class CrmLead(models.Model):
                 )
             )
 
+    def _check_can_merge(self):
+        """Merged into another deal, a won deal's win or a loss waiting for the head's
+        approval would be taken back: the head of sales' decision (Odoo's deduplication
+        merges deals whose loss is decided, and keeps won ones as the surviving deal)."""
+        closed = self.filtered(
+            lambda lead: lead._is_scenario_deal()
+            and (
+                (lead.active and lead.stage_id.is_won)
+                or lead.loss_approval_state == "pending"
+            )
+        )  # fmt: skip
+        if closed:
+            self._check_is_head(
+                self.env._(
+                    "Deal %(deal)s is won or its loss awaits approval: only the head of sales "
+                    "merges it into another deal.",
+                    deal=closed[0].name,
+                )
+            )
+
     def _check_not_lost(self):
         if not self.active:
             raise UserError(
@@ -607,16 +666,21 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _check_can_start_on_step(self):
+    def _check_can_start_on_step(self, positions=None):
         """A salesperson's new scenario deal starts on the first step (any open step of a
-        manual scenario): a step further on is reached by moves and documents. The head may
-        bring deals in on any open step (an import of a running pipeline); nobody creates a
-        deal already won, which only documents and the move dialog's checks can make."""
+        manual scenario): a step further on is reached by moves and documents. So does a
+        converted lead, and a deal given a scenario. The head may bring deals in on any open
+        step (an import of a running pipeline) and file a won deal under another scenario;
+        nobody brings a deal in won, which only documents and the move dialog's checks can
+        make."""
         head = self.env.user.has_group("sales_funnel.group_active_sales_head")
         for lead in self.filtered("scenario_id"):
             step = lead.scenario_step_id
             free = head or lead.scenario_id.transition_mode == "manual"
-            if step.is_won or (not free and step != lead.scenario_id._first_step()):
+            won_refiled = head and positions is not None and positions[lead].won
+            if (step.is_won and not won_refiled) or (
+                not free and step != lead.scenario_id._first_step()
+            ):
                 raise UserError(
                     self.env._(
                         "New deals of the scenario %(scenario)s start on %(step)s.",
@@ -771,24 +835,43 @@ class CrmLead(models.Model):
 
     def _funnel_positions(self):
         """Where each deal stands before a write, to tell what the write changed."""
-        return {lead: (lead._is_in_funnel(), lead.active, lead.stage_id) for lead in self}
+        return {
+            lead: FunnelPosition(
+                lead._is_in_funnel(), lead.active, lead.type, lead.stage_id, lead.scenario_id,
+                lead._holder(),
+            )
+            for lead in self
+        }  # fmt: skip
 
-    def _enter_funnel_on_scenario_steps(self, positions, vals):
-        entering = self.filtered(lambda lead: lead._is_in_funnel() and not positions[lead][0])
-        converted = entering.filtered(lambda lead: positions[lead][1])
-        converted._align_with_scenario(entering=True)
-        if "scenario_id" in vals or "team_id" in vals:
-            # A new team may bring its scenario with it.
-            (self - converted).filtered("scenario_id")._align_with_scenario()
+    def _holder(self):
+        """Who the deal's visits are credited to."""
+        return (self.user_id, self.team_id, self.company_id)
+
+    def _enters_scenario(self, position):
+        """A converted lead, or a deal given a scenario (a new team may bring one)."""
+        if not (self._is_in_funnel() and self.scenario_id):
+            return False
+        if position.in_funnel:
+            return self.scenario_id != position.scenario
+        return position.type == "lead"
+
+    def _enter_funnel_on_scenario_steps(self, positions):
+        entering = self.filtered(lambda lead: lead._enters_scenario(positions[lead]))
+        entering._align_with_scenario(positions)
+        if not self.env.su:
+            entering._check_can_start_on_step(positions)
 
     # pylint: disable-next=missing-return
-    def _align_with_scenario(self, entering=False):
+    def _align_with_scenario(self, positions=None):
         """A deal that enters a scenario (a new deal, a converted lead, a scenario set or
         switched) stands on one of its steps: its own stage when the scenario has it, else the
-        first step. Only a deal already won stays on a won step."""
+        first step. A deal that was won before the write (``positions``) stays on a won step;
+        another, written onto one, starts on the first step. A new deal is created where it
+        is asked for, and refused there if it may not start there."""
         for lead in self.filtered("scenario_id"):
             step = lead.scenario_id._step_for_stage(lead.stage_id)
-            if not step or (entering and step.is_won):
+            written_won = positions is not None and step and step.is_won and not positions[lead].won
+            if not step or written_won:
                 # Below the scenario rules and the stage log (the write that called this
                 # logs the visit): this is where the deal starts, not a move.
                 first_step = self._step_values(lead.scenario_id._first_step())
@@ -798,28 +881,35 @@ class CrmLead(models.Model):
         """Close and open the stage visits a write ended or began."""
         log = self.env["crm.stage.log"]
         closed = defaultdict(self.browse)
-        entered = reopened = self.browse()
-        for lead, (was_in_funnel, was_active, old_stage) in positions.items():
+        entered = reopened = changed_hands = self.browse()
+        for lead, position in positions.items():
             in_funnel = lead._is_in_funnel()
-            if was_in_funnel and not in_funnel:
-                closed["lost" if was_active and not lead.active else "left"] |= lead
-            elif in_funnel and not was_in_funnel:
+            if position.in_funnel and not in_funnel:
+                closed["lost" if position.active and not lead.active else "left"] |= lead
+            elif in_funnel and not position.in_funnel:
                 entered |= lead
-                if not was_active:
+                if not position.active:
                     reopened |= lead
-            elif in_funnel and lead.stage_id != old_stage:
-                if lead.stage_id.is_won and not old_stage.is_won:
+            elif in_funnel and lead.scenario_id != position.scenario:
+                # Another scenario's funnel from now on (or a scenario's from none).
+                closed["left"] |= lead
+                entered |= lead
+            elif in_funnel and lead.stage_id != position.stage:
+                if lead.stage_id.is_won and not position.stage.is_won:
                     closed["won"] |= lead
                 else:
                     closed["moved"] |= lead
-                    if old_stage.is_won:
+                    if position.stage.is_won:
                         reopened |= lead
+            elif in_funnel and lead._holder() != position.holder:
+                changed_hands |= lead
         log._retract_final_outcomes(reopened)
         for outcome, leads in closed.items():
             log._close_visits(leads, outcome)
         moved = closed["moved"] | closed["won"]
         log._open_visits(entered | moved)
-        moved._close_step_activities()
+        log._follow_holder(changed_hands)
+        (moved | closed["left"])._close_step_activities()
         (moved | (entered - reopened))._plan_entry_activities()
         closed["lost"]._request_loss_approval()
 

@@ -10,6 +10,8 @@ OUTCOMES = [
 ]
 # A deal has at most one of these, on the visit that closed it last.
 FINAL_OUTCOMES = ("won", "lost")
+# precommit data key: {merged deal id: id of the deal it was merged into}, this transaction.
+MERGED_INTO = "sales_funnel.merged_into"
 
 
 class CrmStageLog(models.Model):
@@ -199,6 +201,28 @@ class CrmStageLog(models.Model):
         )
 
     @api.model
+    def _follow_holder(self, leads):
+        """The deals changed hands: their open visits are credited to whoever holds them
+        now (the visits they left keep who held them then)."""
+        visits = self._visits_of(leads, [("date_out", "=", False)])
+        for (user, team, company), held in visits.grouped(
+            lambda visit: visit.lead_id._holder()
+        ).items():
+            held.write(
+                {
+                    "user_id": user.id,
+                    "team_id": team.id,
+                    "company_id": (company or self.env.company).id,
+                }
+            )
+
+    @api.model
+    def _note_merge(self, deal, merged_deals):
+        """The merged deals' history passes to ``deal`` when they are deleted."""
+        merged_into = self.env.cr.precommit.data.setdefault(MERGED_INTO, {})
+        merged_into.update(dict.fromkeys(merged_deals.ids, deal.id))
+
+    @api.model
     def _pass_to_surviving_deal(self, deal, merged_deals):
         """A merge keeps the merged deals' history on the deal that survives it."""
         visits = self._visits_of(merged_deals, [])
@@ -208,8 +232,16 @@ class CrmStageLog(models.Model):
 
     @api.model
     def _keep_after_deletion(self, leads):
-        """Visits outlive their deal, so that deleting it does not rewrite a past funnel."""
-        self._close_visits(leads, "left")
+        """Visits outlive their deal, so that deleting it does not rewrite a past funnel; a
+        deal deleted once merged into another passes them to that one."""
+        merged_into = self.env.cr.precommit.data.get(MERGED_INTO, {})
+        by_survivor = leads.grouped(lambda lead: merged_into.get(lead.id))
+        survivors = leads.browse(filter(None, by_survivor)).exists() - leads
+        for survivor in survivors:
+            self._pass_to_surviving_deal(survivor, by_survivor[survivor.id])
+        self._close_visits(
+            leads.filtered(lambda lead: merged_into.get(lead.id) not in survivors.ids), "left"
+        )
 
     def _visits_of(self, leads, domain):
         if not leads:

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 HEAD_GROUP = "sales_funnel.group_active_sales_head"
 APPROVAL_ACTIVITY = "sales_funnel.mail_activity_type_proposal_approval"
@@ -16,6 +16,9 @@ PROTECTED_FIELDS = frozenset(
         "proposal_state",
     }
 )
+# Computed from the lines and the pricelist's currency: what the deal is expected to bring and
+# must be paid is read from them, so nobody writes them but the server.
+COMPUTED_AMOUNTS = frozenset({"amount_untaxed", "amount_tax", "amount_total", "currency_rate"})
 
 
 def _percent(value):
@@ -150,6 +153,7 @@ class SaleOrder(models.Model):
         # A default from the context is as much a forged value as one in the values.
         defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
         self._check_can_write_approval(defaults.union(*vals_list))
+        self._check_amounts_not_written(defaults.union(*vals_list))
         # A new quotation of a deal is what the deal is now expected to bring.
         orders = super().create(vals_list)
         self.env["crm.lead"]._schedule_document_sync(orders.sudo().opportunity_id.ids)
@@ -157,6 +161,7 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._check_can_write_approval(vals)
+        self._check_amounts_not_written(vals)
         # The send button, the mail composer, "mark as sent", the confirmation and a bare
         # RPC call all end in this write: the approval is checked where they meet.
         unapproved = self.browse()
@@ -171,6 +176,8 @@ class SaleOrder(models.Model):
         watched = "state" in vals or "opportunity_id" in vals
         before = set(self.sudo().opportunity_id.ids) if watched else set()
         result = super().write(vals)
+        if "opportunity_id" in vals:
+            self._serialise_with_documents()
         if "order_line" in vals:
             self._drop_outdated_approval()
         unapproved._warn_confirmed_without_approval()
@@ -179,6 +186,35 @@ class SaleOrder(models.Model):
                 before | set(self.sudo().opportunity_id.ids)
             )
         return result
+
+    def _serialise_with_documents(self):
+        """An order given to another deal (or to one) while its invoice is paid, posted or
+        its goods delivered: the document's pass finds the order's deal in its own snapshot
+        (REPEATABLE READ), the old one, and the new deal would never follow the document.
+        Those documents write the order's lines (quantities delivered and invoiced) or its
+        invoices (what is left to pay): a same-value UPDATE of these rows makes the two
+        requests conflict, and Odoo replays the second on the first's result."""
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH lines AS (
+                    UPDATE sale_order_line SET order_id = order_id
+                     WHERE order_id = ANY(%(orders)s) RETURNING id
+                )
+                UPDATE account_move SET state = state
+                 WHERE id IN (SELECT invoice_line.move_id
+                                FROM lines
+                                JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = lines.id
+                                JOIN account_move_line invoice_line
+                                  ON invoice_line.id = rel.invoice_line_id)
+                """,
+                orders=self.ids,
+            )
+        )
+
+    def _check_amounts_not_written(self, field_names):
+        if not self.env.su and not COMPUTED_AMOUNTS.isdisjoint(field_names):
+            raise UserError(self.env._("An order's amounts follow its lines: change the lines."))
 
     def _check_can_write_approval(self, field_names):
         if PROTECTED_FIELDS.isdisjoint(field_names) or self.env.su:

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 # Odoo's own states of a move still expected (product.product._compute_quantities_dict).
@@ -101,11 +102,26 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        if "qty_delivered" in vals and not self.env.su:
+            self._check_delivered_by_warehouse()
         result = super().write(vals)
         self._schedule_deal_sync()
         if APPROVED_FIELDS.intersection(vals):
             self.order_id._drop_outdated_approval()
         return result
+
+    def _check_delivered_by_warehouse(self):
+        """What a line's deliveries delivered is theirs to say (the deal is won on it), not
+        a write's: only a line delivered by hand takes a quantity typed in."""
+        stocked = self.filtered(lambda line: line.qty_delivered_method == "stock_move")
+        if stocked:
+            raise UserError(
+                self.env._(
+                    "The delivered quantity of %(product)s follows its deliveries: validate "
+                    "them in the warehouse.",
+                    product=stocked[0].product_id.display_name,
+                )
+            )
 
     def unlink(self):
         self._schedule_deal_sync()

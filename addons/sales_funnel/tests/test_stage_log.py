@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -188,7 +188,12 @@ class TestStageLogPaths(SalesFunnelCommon):
             )
             .action_merge()
         )
-        # Odoo's deduplication also merges lost deals into the surviving one.
+        # A loss waiting for approval is not merged away but by the head of sales.
+        with self.assertRaises(AccessError):
+            (ahead | lost).with_user(self.salesperson).merge_opportunity()
+        self.assertEqual(self._visits(lost).mapped("outcome").count("lost"), 1)
+        lost.with_user(self.head).action_approve_loss()
+        # Odoo's deduplication merges deals whose loss is decided into the surviving one.
         (ahead | lost).with_user(self.salesperson).merge_opportunity()
         self.assertTrue(ahead.exists())
         self.assertFalse((behind | lost).exists())
@@ -235,6 +240,65 @@ class TestStageLogPaths(SalesFunnelCommon):
             .search([("id", "in", visit_ids)])
         )
         self.assertFalse(hidden, "a colleague does not")
+
+    # what a salesperson's write cannot forge --------------------------------
+
+    def test_a_deal_given_a_scenario_starts_on_its_first_step(self):
+        plain_team = self.env["crm.team"].create({"name": "Plain team"})
+        deal = self._deal("No scenario yet", team_id=plain_team.id, scenario_id=False)
+        self.assertFalse(deal.scenario_id)
+        deal.write({"scenario_id": self.typical.id, "stage_id": self.stage("won").id})
+        self.assertEqual(deal.stage_id, self.stage("lead_rating"), "not won by a write")
+        visits = self.assertOneCleanChain(deal, open_on="lead_rating")
+        self.assertEqual(visits.mapped("outcome"), ["left", False])
+        self.assertEqual(visits[-1].scenario_id, self.typical, "the open visit is the scenario's")
+        won_elsewhere = self._deal("Won in a plain team", team_id=plain_team.id, scenario_id=False)
+        won_elsewhere.write({"stage_id": self.stage("won").id})
+        with self.assertRaises(UserError):
+            won_elsewhere.write({"team_id": self.team.id})  # its scenario comes with the team
+
+    def test_a_lead_converted_or_reopened_starts_where_a_new_deal_does(self):
+        ahead = self._lead("On a later step", stage_id=self.stage("presentation").id)
+        with self.assertRaises(UserError):
+            ahead.write({"type": "opportunity"})
+        archived = self._lead("Archived on won", stage_id=self.stage("won").id)
+        archived.sudo().active = False
+        with self.assertRaises(AccessError):
+            archived.write({"type": "opportunity", "active": True})
+        self.assertFalse(self._visits(ahead) | self._visits(archived))
+
+    def test_visits_follow_whoever_holds_the_deal(self):
+        deal = self._deal()
+        deal.with_user(self.head).user_id = self.salesperson_other
+        [visit] = self._visits(deal)
+        self.assertEqual(visit.user_id, self.salesperson_other)
+        self._lose(deal)
+        self.assertEqual(self._visits(deal).user_id, self.salesperson_other, "their loss")
+
+    def test_a_win_is_not_taken_back_by_a_salesperson(self):
+        deal, _order = self._won_deal()
+        with self.assertRaises(AccessError):
+            self._lose(deal)
+        self.assertEqual(self._visits(deal).mapped("outcome").count("won"), 1)
+
+    def test_a_deal_merged_but_kept_keeps_its_history(self):
+        first, second = self._deal("First"), self._deal("Second")
+        (first | second).with_user(self.salesperson).merge_opportunity(auto_unlink=False)
+        for deal in (first, second):
+            self.assertOneCleanChain(deal, open_on="lead_rating")
+
+    def test_documents_amounts_and_deliveries_are_not_written(self):
+        deal = self._deal(primary_demand="Drills")
+        self._put_on(deal, "agreement")
+        order = self._quotation_for(deal)
+        order.with_user(self.salesperson).action_confirm()
+        with self.assertRaises(UserError):
+            order.with_user(self.salesperson).write({"amount_total": 0.0, "amount_untaxed": 0.0})
+        stocked = order.order_line.filtered(lambda line: line.qty_delivered_method == "stock_move")
+        with self.assertRaises(UserError):
+            stocked.with_user(self.salesperson).qty_delivered = stocked.product_uom_qty
+        self._commit_documents()
+        self.assertNotEqual(deal.stage_id, self.stage("won"))
 
 
 @tagged("post_install", "-at_install")
