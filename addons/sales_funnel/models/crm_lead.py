@@ -1063,9 +1063,10 @@ class CrmLead(models.Model):
         }
 
     @api.model
-    def _schedule_document_sync(self, lead_ids=(), moves=None):
+    def _schedule_document_sync(self, lead_ids=(), moves=None, relinked=None):
         """Re-evaluate these deals (and those invoiced by ``moves``) once, just before the
-        transaction commits.
+        transaction commits; ``relinked``, orders given to another deal, are serialised
+        with their documents then (see ``sale.order._serialise_with_documents``).
 
         Document actions call this as often as they like (once per payment of a 100-invoice
         batch, say) without a query: the deals are collected and synchronised in one pass,
@@ -1073,16 +1074,19 @@ class CrmLead(models.Model):
         with the document that caused it."""
         data = self.env.cr.precommit.data
         if PENDING_SYNC not in data:
-            data[PENDING_SYNC] = {"leads": set(), "moves": set()}
+            data[PENDING_SYNC] = {"leads": set(), "moves": set(), "relinked": set()}
             self.env.cr.precommit.add(self.browse()._run_document_sync)
         data[PENDING_SYNC]["leads"].update(lead_id for lead_id in lead_ids if lead_id)
         if moves:
             data[PENDING_SYNC]["moves"].update(moves.ids)
+        if relinked:
+            data[PENDING_SYNC]["relinked"].update(relinked.ids)
 
     def _run_document_sync(self):
         pending = self.env.cr.precommit.data.pop(PENDING_SYNC, None)
         if not pending:
             return
+        self.env["sale.order"].browse(sorted(pending["relinked"]))._serialise_with_documents()
         moves = self.env["account.move"].browse(pending["moves"])
         self._sync_with_documents(pending["leads"] | moves._deal_ids())
         # precommit runs after the main flush: flush what the moves changed.

@@ -176,14 +176,13 @@ class SaleOrder(models.Model):
         watched = "state" in vals or "opportunity_id" in vals
         before = set(self.sudo().opportunity_id.ids) if watched else set()
         result = super().write(vals)
-        if "opportunity_id" in vals:
-            self._serialise_with_documents()
         if "order_line" in vals:
             self._drop_outdated_approval()
         unapproved._warn_confirmed_without_approval()
         if watched:
             self.env["crm.lead"]._schedule_document_sync(
-                before | set(self.sudo().opportunity_id.ids)
+                before | set(self.sudo().opportunity_id.ids),
+                relinked=self if "opportunity_id" in vals else None,
             )
         return result
 
@@ -194,6 +193,8 @@ class SaleOrder(models.Model):
         Those documents write the order's lines (quantities delivered and invoiced) or its
         invoices (what is left to pay): a same-value UPDATE of these rows makes the two
         requests conflict, and Odoo replays the second on the first's result."""
+        if not self:
+            return
         self.env.cr.execute(
             SQL(
                 """
