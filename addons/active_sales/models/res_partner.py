@@ -107,7 +107,9 @@ class ResPartner(models.Model):
     abc_revenue = fields.Monetary(
         "Revenue, 12 months",
         currency_field="company_currency_id",
-        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+        # The head's and the accountants': a salesperson could read every colleague's
+        # clients' revenue (and, grouped, each colleague's), not only their own.
+        groups="sales_team.group_sale_manager,account.group_account_invoice",
         readonly=True,
         copy=False,
         help="Posted invoices less credit notes over the twelve months the ABC class was "

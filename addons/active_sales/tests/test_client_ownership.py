@@ -129,16 +129,16 @@ class TestClientOwners(ClientOwnershipCommon):
         self.assertIn("hunter_id", tracked)
         self.assertIn("farmer_id", tracked)
 
-    def test_the_client_s_revenue_is_for_sales_and_accounting(self):
+    def test_the_client_s_revenue_is_for_the_head_and_accounting(self):
         client = self._client(user_id=self.hunter.id)
-        for user in (self.hunter, self.head):
-            client.with_user(user).read(["abc_revenue"])
-        with self.assertRaises(AccessError):
-            client.with_user(self.warehouse_user).read(["abc_revenue"])
-        with self.assertRaises(AccessError):
-            self.env["res.partner"].with_user(self.warehouse_user).read_group(
-                [], ["abc_revenue:sum"], ["user_id"]
-            )
+        client.with_user(self.head).read(["abc_revenue"])
+        for user in (self.hunter, self.warehouse_user):
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                client.with_user(user).read(["abc_revenue"])
+            with self.subTest(user=user.name), self.assertRaises(AccessError):
+                self.env["res.partner"].with_user(user).read_group(
+                    [], ["abc_revenue:sum"], ["user_id"]
+                )
 
     def test_a_merge_by_someone_else_keeps_the_owners(self):
         merger = mail_new_test_user(
