@@ -45,6 +45,12 @@ if [ "$race_rc" -ne 0 ]; then
     rc=1
 fi
 
+step "Racing two requests on one client or one order (bench/client_base_race.py)"
+if ! PYTHONPATH="$ODOO_SRC" "$PY" "$REPO/bench/client_base_race.py" "$DB" --pairs 5; then
+    echo "0 passed, 1 failed (bench/client_base_race.py)"
+    rc=1
+fi
+
 # Production runs --workers: HTTP workers, a cron worker and the gevent websocket worker.
 step "Starting a prefork server on $DB: login page, websocket, cron (log: $LOGDIR/test-prefork.log)"
 http_port=$(free_port)

@@ -361,7 +361,7 @@ class ResPartner(models.Model):
             if vals.get("parent_id") and not vals.get("is_company"):
                 # A new contact of a client takes the client's status, as decided once any
                 # decision being made at this moment is through.
-                client = self.browse(vals["parent_id"]).commercial_partner_id
+                client = self.browse(vals["parent_id"]).sudo().commercial_partner_id
                 client._serialise_client_decisions()
                 vals.update({name: client[name] for name in DECIDED_FIELDS})
             elif vals.get("user_id"):

@@ -151,6 +151,14 @@ class TestClientStatus(ClientBaseCommon):
         self.assertFalse(contact.client_status_log_ids, "the client's history, not each contact's")
         newcomer = self.env["res.partner"].create({"name": "New buyer", "parent_id": client.id})
         self.assertEqual(newcomer.client_status, "lost")
+        # Their salesperson adds one too (the client's revenue is not theirs to read).
+        client.user_id = self.salesperson
+        added = (
+            self.env["res.partner"]
+            .with_user(self.salesperson)
+            .create({"name": "Added by the salesperson", "parent_id": client.id})
+        )
+        self.assertEqual(added.client_status, "lost")
 
     def test_nobody_sets_a_status_by_hand(self):
         client = self._client(user_id=self.salesperson.id)
