@@ -9,6 +9,9 @@ acted too or waits on a lock; the second commits after the first.
     contact while deciding    a contact created under a potential client while the client's
                               first invoice is posted
     schedule and confirmation an installment of a quotation changed while it is confirmed
+    nightly job and a sale    the nightly job, run as ir.cron runs it (a failed run is not
+                              replayed), while a client it is turning lost buys again (one
+                              pair: the job decides every client of the database)
 
 Each race runs twice: with the serialisation it tests switched off (the race must show, or
 this script proves nothing) and as shipped (no wrong result, no request lost after Odoo's
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg2
 from client_status_race import ONE_DAY, RetryCounter, Tally, _race, _user
 
 import odoo
@@ -34,11 +38,13 @@ from odoo import api, fields
 from odoo.fields import Command
 
 REPO = Path(__file__).resolve().parent.parent
+# Who logs a replay ("... tries left"): Odoo's retry loop, and the nightly job's own.
+REPLAY_LOGGERS = ("odoo.service.model", "odoo.addons.active_sales.models.res_partner")
 
 
 @dataclass
 class Pair:
-    subject_id: int  # the client, or the order
+    subject_id: int | list  # the client, the order; the nightly job's clients
     requests: tuple  # ((uid, action, argument), (uid, action, argument))
 
 
@@ -68,6 +74,15 @@ def _confirm(env, order_id):
     env["sale.order"].browse(order_id).action_confirm()
 
 
+def _nightly_job(env, _argument):
+    """As ir.cron runs a job: a run that fails is logged and left for the next night."""
+    try:
+        env["res.partner"]._cron_recompute_client_status()
+        env.flush_all()
+    except psycopg2.OperationalError as error:
+        raise RuntimeError(f"the night's run failed ({error.pgcode}), not replayed") from None
+
+
 # ----------------------------------------------------------------------
 # set-up, committed; and what a right result is
 # ----------------------------------------------------------------------
@@ -76,8 +91,12 @@ def _confirm(env, order_id):
 def _portrait_pairs(env, salesperson, count, tag):
     questions = env["res.partner.portrait.question"].create(
         [
-            {"name": f"Race question {tag} {kind}", "answer_type": kind,
-             "required_for_qualification": True, "company_id": env.company.id}
+            {
+                "name": f"Race question {tag} {kind}",
+                "answer_type": kind,
+                "required_for_qualification": True,
+                "company_id": env.company.id,
+            }
             for kind in ("text", "number")
         ]  # fmt: skip
     )
@@ -130,8 +149,11 @@ def _contact_pairs(env, salesperson, accountant, count, tag):
     today = fields.Date.context_today(env["res.partner"])
     clients = env["res.partner"].create(
         [
-            {"name": f"Race contact client {tag}-{n}", "is_company": True,
-             "user_id": salesperson.id}
+            {
+                "name": f"Race contact client {tag}-{n}",
+                "is_company": True,
+                "user_id": salesperson.id,
+            }
             for n in range(count)
         ]  # fmt: skip
     )
@@ -164,6 +186,46 @@ def _contact_wrong(env, pairs):
         for client in clients
         if any(contact.client_status != client.client_status for contact in client.child_ids)
     ]
+
+
+def _invoice_values(client, day):
+    return {
+        "move_type": "out_invoice",
+        "partner_id": client.id,
+        "invoice_date": day,
+        "invoice_line_ids": [
+            Command.create({"name": "Race service", "price_unit": 100.0, "tax_ids": []})
+        ],
+    }
+
+
+def _nightly_pairs(env, accountant, count, tag):
+    """Clients new as of their last sale, the company's days without a sale ago (and a few
+    days more): tonight's job turns them lost; the first buys again today."""
+    today = fields.Date.context_today(env["res.partner"])
+    long_ago = today - timedelta(days=env.company.active_sales_lost_days + 5)
+    clients = env["res.partner"].create(
+        [{"name": f"Race night {tag}-{n}", "is_company": True} for n in range(count)]
+    )
+    env["account.move"].create(
+        [_invoice_values(client, long_ago) for client in clients]
+    ).action_post()
+    clients._recompute_client_status(date=long_ago)
+    today_sale = env["account.move"].create(_invoice_values(clients[0], today))
+    return [
+        Pair(
+            clients.ids,
+            ((accountant.id, _post, today_sale.id), (odoo.SUPERUSER_ID, _nightly_job, None)),
+        )
+    ]
+
+
+def _nightly_wrong(env, pairs):
+    clients = env["res.partner"].browse(pairs[0].subject_id)
+    raced = dict(zip(clients.ids, clients.mapped("client_status"), strict=True))
+    clients._recompute_client_status()
+    env.invalidate_all()
+    return [client.id for client in clients if client.client_status != raced[client.id]]
 
 
 def _schedule_pairs(env, salesperson, head, count, tag):
@@ -218,6 +280,9 @@ RACES = (
      ("res.partner", "_serialise_client_decisions")),
     ("schedule and confirmation", "schedule", _schedule_wrong,
      ("sale.order", "_serialise_schedule")),
+    # Without its replay the night runs once, as before.
+    ("nightly job and a sale", "nightly", _nightly_wrong,
+     ("res.partner", "_cron_recompute_client_status", "_decide_every_company")),
 )  # fmt: skip
 
 
@@ -230,37 +295,42 @@ def _prepare(registry, kind, count):
         )
         if kind == "portrait":
             return _portrait_pairs(env, salesperson, count, tag)
+        accountant = _user(
+            env, "race_accountant", ["base.group_user", "account.group_account_invoice"]
+        )
         if kind == "contact":
-            accountant = _user(
-                env, "race_accountant", ["base.group_user", "account.group_account_invoice"]
-            )
             return _contact_pairs(env, salesperson, accountant, count, tag)
+        if kind == "nightly":
+            return _nightly_pairs(env, accountant, count, tag)
         head = _user(env, "race_base_head", ["base.group_user", "sales_team.group_sale_manager"])
         return _schedule_pairs(env, salesperson, head, count, tag)
 
 
 def run(registry, race, count, serialised):
-    _name, kind, wrong, (model_name, method) = race
+    _name, kind, wrong, (model_name, method, *instead) = race
     model = registry[model_name]
     shipped = getattr(model, method)
     if not serialised:
-        setattr(model, method, lambda self: None)
+        # Switched off: a no-op, or the method it wraps (the job without its replay).
+        setattr(model, method, lambda self: instead and getattr(self, instead[0])())
     try:
         pairs = _prepare(registry, kind, count)
         tally = Tally()
         counter = RetryCounter(tally)
-        logging.getLogger("odoo.service.model").addHandler(counter)
+        for name in REPLAY_LOGGERS:
+            logging.getLogger(name).addHandler(counter)
         try:
             _race(registry, pairs, True, tally)
         finally:
-            logging.getLogger("odoo.service.model").removeHandler(counter)
+            for name in REPLAY_LOGGERS:
+                logging.getLogger(name).removeHandler(counter)
     finally:
         setattr(model, method, shipped)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, ONE_DAY)
         bad = wrong(env, pairs)
         cr.rollback()
-    return tally, bad
+    return tally, bad, len(pairs)
 
 
 def _refused(tally):
@@ -284,9 +354,10 @@ def main():
             "--log-level=warn",
         ]
     )
-    service_log = logging.getLogger("odoo.service.model")
-    service_log.setLevel(logging.INFO)
-    service_log.propagate = False
+    for name in REPLAY_LOGGERS:
+        replays = logging.getLogger(name)
+        replays.setLevel(logging.INFO)
+        replays.propagate = False
     logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
     registry = odoo.modules.registry.Registry(args.database)
 
@@ -297,11 +368,11 @@ def main():
     problems = []
     for race in RACES:
         for serialised in (False, True):
-            tally, bad = run(registry, race, args.pairs, serialised)
+            tally, bad, pairs = run(registry, race, args.pairs, serialised)
             refused = _refused(tally)
             lost = tally.requests_failed - refused
             print(
-                f"{race[0]:26} {'yes' if serialised else 'no':>10} {args.pairs:>6} "
+                f"{race[0]:26} {'yes' if serialised else 'no':>10} {pairs:>6} "
                 f"{lost:>7} {refused:>8} {tally.retries:>8} {len(bad):>6}"
             )
             for error in [e for e in tally.errors if "add up to" not in e][:2]:
