@@ -28,6 +28,24 @@ def odoo_options(db):
     return ["-c", str(CONF), f"--addons-path={ADDONS}", "-d", db]
 
 
+def race_registry(db, replay_loggers=("odoo.service.model",)):
+    """The registry of ``db`` for a race script. Each replay of a request that failed to
+    serialise (INFO, "... tries left", from ``replay_loggers``) is left to the script to
+    count, not printed; the statements that failed (ERROR) are the expected conflicts,
+    silenced."""
+    import logging  # noqa: PLC0415
+
+    import odoo  # noqa: PLC0415
+
+    odoo.tools.config.parse_config([*odoo_options(db), "--log-level=warn"])
+    for name in replay_loggers:
+        replays = logging.getLogger(name)
+        replays.setLevel(logging.INFO)
+        replays.propagate = False
+    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
+    return odoo.modules.registry.Registry(db)
+
+
 def create_database(db, module, log):
     """Drop ``db`` and install ``module`` into it without demo data (log: ``log``)."""
     subprocess.run(["dropdb", "--if-exists", db], check=True)

@@ -28,16 +28,15 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg2
+from benchlib import race_registry
 from client_status_race import ONE_DAY, RetryCounter, Tally, _race, _user
 
 import odoo
 from odoo import api, fields
 from odoo.fields import Command
 
-REPO = Path(__file__).resolve().parent.parent
 # Who logs a replay ("... tries left"): Odoo's retry loop, and the nightly job's own.
 REPLAY_LOGGERS = ("odoo.service.model", "odoo.addons.active_sales.models.res_partner")
 
@@ -344,22 +343,7 @@ def main():
     parser.add_argument("database")
     parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        [
-            "-c",
-            str(REPO / "config" / "odoo.conf"),
-            "-d",
-            args.database,
-            f"--addons-path={REPO / 'addons'}",
-            "--log-level=warn",
-        ]
-    )
-    for name in REPLAY_LOGGERS:
-        replays = logging.getLogger(name)
-        replays.setLevel(logging.INFO)
-        replays.propagate = False
-    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = race_registry(args.database, REPLAY_LOGGERS)
 
     print(
         f"{'race':26} {'serialised':>10} {'pairs':>6} {'failed':>7} {'refused':>8} "

@@ -38,9 +38,9 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import psycopg2
+from benchlib import race_registry
 from psycopg2 import errorcodes
 
 import odoo
@@ -48,7 +48,6 @@ from odoo import api, fields
 from odoo.fields import Command
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY, retrying
 
-REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 20  # seconds a request waits for the other one before going on regardless
 POLL = 0.01
 STATUS_COLUMNS = "client_status, client_first_sale_date, client_last_sale_date"
@@ -493,23 +492,7 @@ def main():
     parser.add_argument("database")
     parser.add_argument("--clients", type=int, default=10)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        [
-            "-c",
-            str(REPO / "config" / "odoo.conf"),
-            "-d",
-            args.database,
-            f"--addons-path={REPO / 'addons'}",
-            "--log-level=warn",
-        ]
-    )
-    # Odoo logs each replay (INFO) and each statement that failed to serialise (ERROR): the
-    # first are counted below, the second are the expected conflicts, not errors.
-    service_log = logging.getLogger("odoo.service.model")
-    service_log.setLevel(logging.INFO)
-    service_log.propagate = False
-    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = race_registry(args.database)
 
     print(
         f"{'scenario':28} {'clients':>7} {'failed':>6} {'retries':>7} "

@@ -23,14 +23,14 @@ import logging
 import sys
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from benchlib import race_registry
 
 import odoo
 from odoo import api
 from odoo.fields import Command
 from odoo.service.model import retrying
 
-REPO = Path(__file__).resolve().parent.parent
 BARRIER_TIMEOUT = 20
 
 
@@ -311,23 +311,7 @@ def main():
     parser.add_argument("database")
     parser.add_argument("--deals", type=int, default=10)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(
-        [
-            "-c",
-            str(REPO / "config" / "odoo.conf"),
-            "-d",
-            args.database,
-            f"--addons-path={REPO / 'addons'}",
-            "--log-level=warn",
-        ]
-    )
-    # Odoo logs each replay (INFO) and each statement that failed to serialise (ERROR): the
-    # first are counted below, the second are the expected conflicts, not errors.
-    service_log = logging.getLogger("odoo.service.model")
-    service_log.setLevel(logging.INFO)
-    service_log.propagate = False
-    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = race_registry(args.database)
 
     print(
         f"{'race':18} {'serialised':>10} {'deals':>6} {'at once':>8} "
