@@ -414,19 +414,22 @@ class ResPartner(models.Model):
         another salesperson's client, that is taking the client, the head's decision."""
         if self._is_sales_head_user():
             return
-        user = self.env.user
-        theirs = (
-            self._clients()
-            ._sales_clients()
-            .filtered(lambda client: client.user_id and client.user_id != user)
-        )
-        if theirs:
+        if theirs := self._others_clients():
             raise UserError(
                 self.env._(
                     "Only the head of sales merges another salesperson's client: %(clients)s",
                     clients=", ".join(theirs.mapped("display_name")),
                 )
             )
+
+    def _others_clients(self):
+        """The clients among these partners that another salesperson than the user holds."""
+        user = self.env.user
+        return (
+            self._clients()
+            .filtered(lambda client: client.user_id and client.user_id != user)
+            ._sales_clients()
+        )
 
     def _merged_values(self, vals):
         """What the contact merge may write on the merged client: never the decided
@@ -525,12 +528,12 @@ class ResPartner(models.Model):
         contact of another): the head of sales' decision, like moving it."""
         if not {"company_id", "parent_id"} & vals.keys() or self._is_sales_head_user():
             return
-        user = self.env.user
-        theirs = self._clients().filtered(
-            lambda client: client.user_id and client.user_id != user
-            and (client.company_id.id != vals.get("company_id", client.company_id.id)
-                 or client.parent_id.id != vals.get("parent_id", client.parent_id.id))
-        )._sales_clients()  # fmt: skip
+        theirs = self._others_clients().filtered(
+            lambda client: (
+                client.company_id.id != vals.get("company_id", client.company_id.id)
+                or client.parent_id.id != vals.get("parent_id", client.parent_id.id)
+            )
+        )
         if theirs:
             raise UserError(
                 self.env._(
